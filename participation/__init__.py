@@ -1,0 +1,125 @@
+"""participation: a bilingual citizen participation platform.
+
+`create_app()` is the only place that wires the application together.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import MIGRATIONS_DIR, Config, ProductionConfig, persistent_secret_key
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Any = None) -> Flask:
+    app = Flask(__name__, static_folder="core/static",
+                instance_path=os.environ.get("PARTICIPATION_INSTANCE_PATH"),
+                instance_relative_config=True)
+    if config is None:
+        config = ProductionConfig if os.environ.get("PARTICIPATION_ENV") == "production" else Config
+    if isinstance(config, dict):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = persistent_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "participation.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from .core.errors import register_error_handlers
+    from .core.security import init_security_headers
+    from .core.templating import init_templating
+    from .cli import register_cli
+
+    register_error_handlers(app)
+    init_security_headers(app)
+    init_templating(app)
+    register_cli(app)
+    return app
+
+
+def _normalise_db_url(url: str) -> str:
+    """postgres:// and postgresql:// both mean psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - trivial
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+# Every module that defines tables; imported so that metadata (and migrations) see them all.
+MODEL_MODULES = ("participation.core.models",)
+
+
+def _init_extensions(app: Flask) -> None:
+    import importlib
+
+    from .core import i18n
+    from .core.models import User
+
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "core.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to continue.")
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    app.before_request(i18n.remember_requested_language)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .core.views import bp as core_bp
+    from .issues.views import bp as issues_bp
+    from .moderation.views import bp as moderation_bp
+    from .processes.views import bp as processes_bp
+    from .proposals.views import bp as proposals_bp
+    from .surveys.views import bp as surveys_bp
+
+    for blueprint in (core_bp, processes_bp, proposals_bp, surveys_bp, issues_bp, moderation_bp):
+        app.register_blueprint(blueprint)

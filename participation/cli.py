@@ -1,0 +1,155 @@
+"""Command-line tools: `flask seed-demo`, `flask users ...`, `flask translate ...`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from .config import REPO_ROOT, TRANSLATIONS_DIR
+from .core import services
+from .core.errors import ServiceError
+from .core.models import Role
+from .extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts and roles.")
+translate_cli = AppGroup("translate", help="Extract, update and compile translations.")
+
+ROLE_CHOICES = click.Choice([r.value for r in Role] + ["resident"])
+
+
+def _fail(exc: ServiceError) -> None:
+    db.session.rollback()
+    raise click.ClickException(str(exc.message))
+
+
+def _grant(user, role: str, department_code: str | None, process_id: int | None) -> None:
+    if role == "resident":
+        return
+    department = services.get_department(department_code) if department_code else None
+    services.grant_role(None, user, Role(role), department=department, process_id=process_id)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", help="Display name (defaults to the part before @).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=ROLE_CHOICES, default="resident", show_default=True)
+@click.option("--department", "department_code", help="Department code (for officials).")
+@click.option("--process-id", type=int, help="Limit a facilitator or moderator to one process.")
+@click.option("--language", type=click.Choice(["ja", "en"]), default=None)
+@with_appcontext
+def create_user(email, display_name, password, role, department_code, process_id, language):
+    """Create an account, optionally with a role."""
+    try:
+        user = services.register_user(email, display_name or email.split("@")[0], password,
+                                      language=language)
+        _grant(user, role, department_code, process_id)
+    except ServiceError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Created user {user.id} <{user.email}> ({role})")
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICES)
+@click.option("--department", "department_code", help="Department code (for officials).")
+@click.option("--process-id", type=int, help="Limit a facilitator or moderator to one process.")
+@with_appcontext
+def grant(email, role, department_code, process_id):
+    """Grant ROLE to the account with EMAIL."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with email {email}")
+    try:
+        _grant(user, role, department_code, process_id)
+    except ServiceError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Granted {role} to <{user.email}>")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.option("--department", "department_code")
+@click.option("--process-id", type=int)
+@with_appcontext
+def revoke(email, role, department_code, process_id):
+    """Remove ROLE from the account with EMAIL."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with email {email}")
+    try:
+        department = services.get_department(department_code) if department_code else None
+        removed = services.revoke_role(None, user, Role(role), department=department,
+                                       process_id=process_id)
+    except ServiceError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Removed {removed} {role} assignment(s) from <{user.email}>")
+
+
+@users_cli.command("list")
+@with_appcontext
+def list_users():
+    """List accounts and their roles."""
+    from sqlalchemy import select
+
+    from .core.models import User
+
+    for user in db.session.scalars(select(User).order_by(User.id)):
+        roles = ", ".join(
+            a.role + (f"@{a.department.code}" if a.department else "")
+            + (f"#process{a.process_id}" if a.process_id else "")
+            for a in user.roles
+        ) or "resident"
+        click.echo(f"{user.id}\t{user.email}\t{user.display_name}\t{roles}")
+
+
+def _babel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+POT_FILE = TRANSLATIONS_DIR / "messages.pot"
+
+
+@translate_cli.command("extract")
+def extract():
+    """Collect the UI strings into translations/messages.pot."""
+    _babel("extract", "-F", str(REPO_ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+           "--sort-output", "-o", str(POT_FILE), str(REPO_ROOT / "participation"))
+
+
+@translate_cli.command("update")
+@click.pass_context
+def update(ctx):
+    """Extract, then merge new strings into every catalog."""
+    ctx.invoke(extract)
+    _babel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching",
+           "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def compile_catalogs():
+    """Compile the catalogs (.po -> .mo)."""
+    _babel("compile", "-d", str(TRANSLATIONS_DIR), "--statistics")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Fill the database with a demo city (safe to run again)."""
+    from .core.demo import seed
+
+    summary = seed()
+    db.session.commit()
+    click.echo(summary)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(translate_cli)
+    app.cli.add_command(seed_demo)

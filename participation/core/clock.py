@@ -1,0 +1,25 @@
+"""The one clock. Code asks `clock.now()`; tests move time with `clock.freeze(...)`."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+_frozen: datetime | None = None
+
+
+def now() -> datetime:
+    """Current time, timezone-aware UTC."""
+    if _frozen is not None:
+        return _frozen
+    return datetime.now(timezone.utc)
+
+
+def freeze(moment: datetime) -> None:
+    if moment.tzinfo is None:
+        raise ValueError("freeze() needs an aware datetime")
+    global _frozen
+    _frozen = moment.astimezone(timezone.utc)
+
+
+def unfreeze() -> None:
+    global _frozen
+    _frozen = None

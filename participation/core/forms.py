@@ -1,0 +1,112 @@
+"""Account forms: input validation only."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+
+PASSWORD_MAX = 200
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("The email address is too long.")),
+            Email(_l("Please enter a valid email address."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    display_name = StringField(
+        _l("Display name"),
+        validators=[
+            DataRequired(_l("Please enter a display name.")),
+            Length(max=80, message=_l("The display name can be at most %(max)d characters long.")),
+        ],
+        description=_l("Shown next to what you write when you choose to show your name."),
+        render_kw={"autocomplete": "nickname"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(_l("Please choose a password.")),
+            Length(min=8, max=PASSWORD_MAX,
+                   message=_l("The password must be between %(min)d and %(max)d characters long.")),
+        ],
+        description=_l("At least 8 characters. A phrase of several words is easy to remember and hard to guess."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[
+            InputRequired(_l("Please enter the password again.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
+    website = StringField(_l("Leave this field empty"), validators=[Optional()])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("The email address is too long.")),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(_l("Please enter your password.")),
+            Length(max=PASSWORD_MAX, message=_l("The password is too long.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"),
+        validators=[
+            DataRequired(_l("Please enter a display name.")),
+            Length(max=80, message=_l("The display name can be at most %(max)d characters long.")),
+        ],
+    )
+    language = SelectField(
+        _l("Preferred language"),
+        choices=[("", _l("Follow my browser")), ("ja", "日本語"), ("en", "English")],
+        validators=[Optional()],
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Please enter your current password.")),
+                    Length(max=PASSWORD_MAX, message=_l("The password is too long."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(_l("Please choose a new password.")),
+            Length(min=8, max=PASSWORD_MAX,
+                   message=_l("The password must be between %(min)d and %(max)d characters long.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            InputRequired(_l("Please enter the new password again.")),
+            EqualTo("new_password", message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,186 @@
+"""What every feature shares: users, roles, departments and the audit log."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from . import clock
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores aware datetimes as UTC; always gives back aware UTC datetimes (SQLite too)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use core.clock.now()")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Role(str, enum.Enum):
+    """Staff roles. Every account is a resident; these are granted on top."""
+
+    OFFICIAL = "official"  # member of a department
+    FACILITATOR = "facilitator"  # of one process, or of all when process_id is NULL
+    MODERATOR = "moderator"  # of one process, or of all when process_id is NULL
+    ADMIN = "admin"
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[dict] = mapped_column(JSON)  # {"ja": ..., "en": ...}
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    def __repr__(self) -> str:
+        return f"<Department {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        foreign_keys="RoleAssignment.user_id",
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def has_role(self, role: Role, *, process_id: int | None = None,
+                 department_id: int | None = None) -> bool:
+        """True when the user holds `role`; a global assignment (no process) covers every process."""
+        for assignment in self.roles:
+            if assignment.role != role.value:
+                continue
+            if department_id is not None and assignment.department_id != department_id:
+                continue
+            if process_id is not None and assignment.process_id not in (None, process_id):
+                continue
+            return True
+        return False
+
+    @property
+    def department_ids(self) -> set[int]:
+        return {a.department_id for a in self.roles
+                if a.role == Role.OFFICIAL.value and a.department_id is not None}
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class RoleAssignment(db.Model):
+    """One row per role a user holds, with its scope (department or process)."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('official', 'facilitator', 'moderator', 'admin')", name="role_valid"
+        ),
+        CheckConstraint(
+            "(role = 'official' AND department_id IS NOT NULL) "
+            "OR (role <> 'official' AND department_id IS NULL)",
+            name="department_only_for_officials",
+        ),
+        CheckConstraint(
+            "process_id IS NULL OR role IN ('facilitator', 'moderator')",
+            name="process_only_for_facilitators_moderators",
+        ),
+        Index("ix_role_assignments_user_role", "user_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE")
+    )
+    # Scope for facilitators and moderators; the processes feature adds the foreign key.
+    process_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
+    department: Mapped[Department | None] = relationship(lazy="joined")
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+
+class AuditLog(db.Model):
+    """Every staff action: who did what to which object, with before/after data."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_target", "target_type", "target_id"),
+        Index("ix_audit_log_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")

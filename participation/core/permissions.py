@@ -1,0 +1,69 @@
+"""Permission predicates shared by every feature: pure functions of (user, object) -> bool.
+
+Feature packages define their own `can_<verb>_<noun>` in their permissions.py on top of these.
+All predicates accept an anonymous user (Flask-Login's AnonymousUserMixin) or None.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Role
+
+
+def is_signed_in(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_admin(user: Any) -> bool:
+    return is_signed_in(user) and user.has_role(Role.ADMIN)
+
+
+def is_official(user: Any, department_id: int | None = None) -> bool:
+    return is_signed_in(user) and user.has_role(Role.OFFICIAL, department_id=department_id)
+
+
+def is_facilitator(user: Any, process_id: int | None = None) -> bool:
+    """Facilitator of this process (or of every process); admins count as facilitators."""
+    if not is_signed_in(user):
+        return False
+    return is_admin(user) or user.has_role(Role.FACILITATOR, process_id=process_id)
+
+
+def is_moderator(user: Any, process_id: int | None = None) -> bool:
+    if not is_signed_in(user):
+        return False
+    return is_admin(user) or user.has_role(Role.MODERATOR, process_id=process_id)
+
+
+def is_staff(user: Any) -> bool:
+    return is_signed_in(user) and bool(user.roles)
+
+
+def can_manage_users(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_grant_role(user: Any, role: Role) -> bool:
+    """Only admins hand out roles."""
+    return is_admin(user)
+
+
+def can_view_audit_log(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_edit_account(user: Any, account: Any) -> bool:
+    return is_signed_in(user) and user.id == account.id
+
+
+PREDICATES = {
+    "is_signed_in": is_signed_in,
+    "is_admin": is_admin,
+    "is_official": is_official,
+    "is_facilitator": is_facilitator,
+    "is_moderator": is_moderator,
+    "is_staff": is_staff,
+    "can_manage_users": can_manage_users,
+    "can_view_audit_log": can_view_audit_log,
+    "can_edit_account": can_edit_account,
+}

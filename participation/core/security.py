@@ -1,0 +1,46 @@
+"""Security headers sent with every response."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response
+
+
+def _tile_origin(tile_url: str) -> str:
+    parts = urlsplit(tile_url.replace("{s}", "a"))
+    if parts.scheme and parts.netloc:
+        host = parts.netloc
+        if "{s}" in tile_url:
+            host = "*." + host.split(".", 1)[1]
+        return f"{parts.scheme}://{host}"
+    return ""
+
+
+def content_security_policy(app: Flask) -> str:
+    tiles = _tile_origin(app.config.get("MAP_TILE_URL", ""))
+    img_src = " ".join(filter(None, ["'self'", "data:", "blob:", tiles]))
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src {img_src}",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def init_security_headers(app: Flask) -> None:
+    policy = content_security_policy(app)
+
+    @app.after_request
+    def add_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        return response

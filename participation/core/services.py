@@ -1,0 +1,156 @@
+"""Account and role actions, shared by views, the CLI and tests.
+
+Services check permissions, change state, write the audit log and flush; they never commit.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from . import audit, clock, permissions
+from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from .models import Department, Role, RoleAssignment, User
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def register_user(email: str, display_name: str, password: str,
+                  language: str | None = None) -> User:
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        raise Conflict(_l("An account with this email address already exists."), field="email")
+    _check_password_rules(password)
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise InvalidInput(_l("Please enter a display name."), field="display_name")
+    user = User(email=email, display_name=display_name, language=language)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose email and password match, or None. Same work either way (no timing oracle)."""
+    user = find_user_by_email(email)
+    if user is None:
+        # Hash anyway so that a missing account takes as long as a wrong password.
+        User(password_hash="").set_password(password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    user.last_login_at = clock.now()
+    db.session.flush()
+    return user
+
+
+def _check_password_rules(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise InvalidInput(
+            _l("The password must be at least %(n)d characters long.", n=minimum), field="password"
+        )
+
+
+def update_profile(user: User, display_name: str, language: str | None) -> User:
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise InvalidInput(_l("Please enter a display name."), field="display_name")
+    if language not in (None, "", *current_app.config["LANGUAGES"]):
+        raise InvalidInput(_l("Unknown language."), field="language")
+    user.display_name = display_name
+    user.language = language or None
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password or ""):
+        raise InvalidInput(_l("The current password is not correct."), field="current_password")
+    _check_password_rules(new_password)
+    user.set_password(new_password)
+    db.session.flush()
+
+
+def get_department(code: str) -> Department:
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    if department is None:
+        raise NotFound(_l("Unknown department: %(code)s", code=code))
+    return department
+
+
+def _assignment_filter(user: User, role: Role, department_id: int | None, process_id: int | None):
+    return select(RoleAssignment).where(
+        RoleAssignment.user_id == user.id,
+        RoleAssignment.role == role.value,
+        RoleAssignment.department_id.is_(None) if department_id is None
+        else RoleAssignment.department_id == department_id,
+        RoleAssignment.process_id.is_(None) if process_id is None
+        else RoleAssignment.process_id == process_id,
+    )
+
+
+def grant_role(actor: Any, user: User, role: Role, *, department: Department | None = None,
+               process_id: int | None = None) -> RoleAssignment:
+    """Give `user` a role. `actor` None means the command line (an operator on the server)."""
+    if actor is not None and not permissions.can_grant_role(actor, role):
+        raise PermissionDenied(_l("Only administrators can grant roles."))
+    if role is Role.OFFICIAL and department is None:
+        raise InvalidInput(_l("An official must belong to a department."), field="department")
+    if role is not Role.OFFICIAL and department is not None:
+        raise InvalidInput(_l("Only officials belong to a department."), field="department")
+    if process_id is not None and role not in (Role.FACILITATOR, Role.MODERATOR):
+        raise InvalidInput(_l("Only facilitators and moderators can be limited to a process."),
+                           field="process")
+    department_id = department.id if department is not None else None
+    existing = db.session.scalar(_assignment_filter(user, role, department_id, process_id))
+    if existing is not None:
+        return existing
+    assignment = RoleAssignment(
+        user=user, role=role.value, department_id=department_id, process_id=process_id,
+        granted_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(actor, "role.grant", user, after={
+        "role": role.value, "department_id": department_id, "process_id": process_id,
+    })
+    return assignment
+
+
+def revoke_role(actor: Any, user: User, role: Role, *, department: Department | None = None,
+                process_id: int | None = None) -> int:
+    """Remove matching role assignments; returns how many were removed."""
+    if actor is not None and not permissions.can_grant_role(actor, role):
+        raise PermissionDenied(_l("Only administrators can revoke roles."))
+    query = select(RoleAssignment).where(
+        RoleAssignment.user_id == user.id, RoleAssignment.role == role.value
+    )
+    if department is not None:
+        query = query.where(RoleAssignment.department_id == department.id)
+    if process_id is not None:
+        query = query.where(RoleAssignment.process_id == process_id)
+    removed = 0
+    for assignment in db.session.scalars(query).all():
+        audit.record(actor, "role.revoke", user, before={
+            "role": assignment.role, "department_id": assignment.department_id,
+            "process_id": assignment.process_id,
+        })
+        user.roles.remove(assignment)
+        removed += 1
+    db.session.flush()
+    return removed
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0

@@ -1,0 +1,148 @@
+"""Home, health check, sign-up/sign-in and the account page."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import text
+
+from ..extensions import db, limiter
+from . import services
+from .errors import ServiceError
+from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
+from .urls import safe_next
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _attach(form, exc: ServiceError) -> None:
+    """Show a service refusal next to the field it concerns (or at the top of the form)."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(exc.message)]
+    else:
+        form.form_errors.append(str(exc.message))
+
+
+@bp.get("/")
+def home():
+    return render_template("core/home.html", user_count=services.count_users())
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        db.session.rollback()
+        return jsonify({"status": "error", "database": "unavailable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})
+
+
+@bp.route("/auth/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        if form.website.data:
+            form.form_errors.append(_("We could not create the account. Please try again."))
+            return render_template("auth/register.html", form=form), 400
+        try:
+            user = services.register_user(form.email.data, form.display_name.data,
+                                          form.password.data, language=_current_lang())
+        except ServiceError as exc:
+            db.session.rollback()
+            _attach(form, exc)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account has been created."), "success")
+            return redirect(url_for("core.home"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+def _current_lang() -> str:
+    from .i18n import current_language
+
+    return current_language()
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            form.form_errors.append(_("The email address or password is not correct."))
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("You are signed in."), "success")
+            return redirect(safe_next(form.next.data))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/auth/logout")
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/account/", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.language.data = current_user.language or ""
+    password_form = PasswordChangeForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, form.display_name.data, form.language.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            _attach(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("core.account"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("account/account.html", form=form, password_form=password_form), status
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ProfileForm(formdata=None, obj=current_user)
+    form.language.data = current_user.language or ""
+    password_form = PasswordChangeForm(prefix="pw")
+    if password_form.validate_on_submit():
+        try:
+            services.change_password(current_user, password_form.current_password.data,
+                                     password_form.new_password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            _attach(password_form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("core.account"))
+    return render_template("account/account.html", form=form, password_form=password_form), 400

@@ -1,0 +1,1 @@
+"""Geotagged street issue reports, categories, departments, areas and updates."""

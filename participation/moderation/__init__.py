@@ -1,0 +1,1 @@
+"""Flags, hiding, user blocks and the moderation queue."""

@@ -1,0 +1,1 @@
+"""Participatory processes and their phases."""

@@ -1,0 +1,1 @@
+"""Proposals, supports, comments and official answers."""

@@ -1,0 +1,1 @@
+"""Questionnaires inside a process phase."""

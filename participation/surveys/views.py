@@ -1,0 +1,4 @@
+"""Routes of the surveys feature."""
+from flask import Blueprint
+
+bp = Blueprint("surveys", __name__, template_folder="templates")
