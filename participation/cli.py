@@ -130,6 +130,33 @@ def update(ctx):
     ctx.invoke(extract)
     _babel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching",
            "--ignore-obsolete")
+    filled = fill_source_catalog("en")
+    click.echo(f"en: {filled} new entries copied from the English source strings")
+
+
+def fill_source_catalog(lang: str) -> int:
+    """Source strings are English: the `en` catalog takes each msgid as its translation."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    filled = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            if not all(message.string):
+                message.string = tuple(message.id[min(i, 1)] for i in range(len(message.string)))
+                filled += 1
+        elif not message.string:
+            message.string = message.id
+            filled += 1
+        message.flags.discard("fuzzy")
+    catalog.fuzzy = False
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, sort_output=True)
+    return filled
 
 
 @translate_cli.command("compile")

@@ -94,7 +94,8 @@ def register_error_handlers(app: Flask) -> None:
         if code not in TITLES:
             return exc
         # Our own abort(403, description=...) carries a translated reason; werkzeug defaults don't.
-        custom = exc.description if exc.description != type(exc).description else None
+        # (Flask-Limiter's 429 carries the limit itself, which is not for residents' eyes.)
+        custom = exc.description if exc.description != type(exc).description and code != 429 else None
         response = render_error(code, custom)
         if code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             body, status = response

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 PASSWORD_MAX = 200
@@ -81,7 +89,8 @@ class ProfileForm(FlaskForm):
     )
     language = SelectField(
         _l("Preferred language"),
-        choices=[("", _l("Follow my browser")), ("ja", "日本語"), ("en", "English")],
+        choices=[SelectChoice("", _l("Follow my browser")), SelectChoice("ja", "日本語"),
+                 SelectChoice("en", "English")],
         validators=[Optional()],
     )
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
+from flask_babel import lazy_gettext as _l
 
 
 def _tile_origin(tile_url: str) -> str:
@@ -33,8 +34,17 @@ def content_security_policy(app: Flask) -> str:
     ])
 
 
+def reject_control_characters() -> None:
+    """before_request: NUL bytes never reach a form, a service or the database."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400, description=_l("The request contains characters that are not allowed."))
+
+
 def init_security_headers(app: Flask) -> None:
     policy = content_security_policy(app)
+    app.before_request(reject_control_characters)
 
     @app.after_request
     def add_headers(response: Response) -> Response:

@@ -1,0 +1,166 @@
+"""Fixtures in the style of Flask's tutorial: `app`, `client`, `runner`, `login`, factories.
+
+Every test that uses `app` runs twice: on SQLite and on a real PostgreSQL server that the
+test run starts itself. The schema is built once per database through the migrations; rows are
+wiped after each test.
+"""
+from __future__ import annotations
+
+import os
+import re
+import itertools
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from participation import create_app
+from participation.config import TestConfig
+from participation.core import clock
+from participation.extensions import db, limiter
+
+from .pg import PostgresServer, find_bindir
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    bindir = find_bindir()
+    if bindir is None:
+        message = ("PostgreSQL server binaries (initdb, pg_ctl) not found: install the "
+                   "'postgresql' package to run the PostgreSQL half of the suite.")
+        if IN_CI:
+            pytest.fail(message + " They are required when CI=true.")
+        pytest.skip(message)
+    server = PostgresServer(bindir).start()
+    yield server
+    server.stop()
+
+
+def make_config(**overrides):
+    return type("Config", (TestConfig,), overrides)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend_app(request, tmp_path_factory):
+    instance = tmp_path_factory.mktemp(f"instance-{request.param}")
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database("participation_test")
+    else:
+        url = f"sqlite:///{instance / 'test.sqlite3'}"
+    os.environ["PARTICIPATION_INSTANCE_PATH"] = str(instance)
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=url))
+    app.config["BACKEND"] = request.param
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _wipe(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                  + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def app(backend_app):
+    limiter.reset()
+    clock.unfreeze()
+    saved = dict(backend_app.config)
+    yield backend_app
+    backend_app.config.clear()
+    backend_app.config.update(saved)
+    clock.unfreeze()
+    _wipe(backend_app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role=None, department=None, process_id=None, **fields) -> User (detached)."""
+    from participation.core import services
+    from participation.core.models import Department, Role
+
+    def factory(role: str | None = None, *, department: str | None = None,
+                process_id: int | None = None, email: str | None = None,
+                display_name: str | None = None, password: str = PASSWORD,
+                language: str | None = None):
+        n = next(_counter)
+        with app.app_context():
+            user = services.register_user(email or f"user{n}@example.jp",
+                                          display_name or f"利用者{n}", password, language=language)
+            if role and role != "resident":
+                dept = None
+                if department:
+                    dept = db.session.scalar(db.select(Department).where(Department.code == department))
+                    if dept is None:
+                        dept = Department(code=department, name={"ja": department, "en": department})
+                        db.session.add(dept)
+                        db.session.flush()
+                services.grant_role(None, user, Role(role), department=dept, process_id=process_id)
+            db.session.commit()
+            db.session.refresh(user)
+            _ = [(a.role, a.department) for a in user.roles]
+            db.session.expunge_all()
+            return user
+
+    return factory
+
+
+@pytest.fixture
+def login(client):
+    """login(user): sign the test client in as `user` without going through the form."""
+
+    def do_login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return do_login
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/auth/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def post_form(client):
+    """post_form(url, data, page=None): POST with a valid CSRF token taken from `page`."""
+
+    def do_post(url: str, data: dict, page: str | None = None, **kwargs):
+        data = {"csrf_token": csrf_token(client, page or url), **data}
+        return client.post(url, data=data, **kwargs)
+
+    return do_post

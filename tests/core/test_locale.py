@@ -1,0 +1,96 @@
+"""Locale chain: ?lang= -> user preference -> session -> Accept-Language -> ja."""
+from __future__ import annotations
+
+import re
+
+from participation.core.i18n import localized
+
+H1 = re.compile(r"<h1[^>]*>(.*?)</h1>")
+
+
+def heading(response) -> str:
+    return H1.search(response.get_data(as_text=True)).group(1)
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([a-z]+)"', response.get_data(as_text=True)).group(1)
+
+
+def test_default_is_japanese(client):
+    response = client.get("/")
+    assert html_lang(response) == "ja"
+    assert heading(response) == "いっしょにみどり川市をつくろう"
+
+
+def test_accept_language_english(client):
+    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert html_lang(response) == "en"
+    assert heading(response) == "Let's shape Midorikawa City together"
+
+
+def test_unsupported_accept_language_falls_back_to_japanese(client):
+    assert html_lang(client.get("/", headers={"Accept-Language": "fr-FR"})) == "ja"
+
+
+def test_lang_parameter_wins_and_is_remembered_in_session(client):
+    assert html_lang(client.get("/?lang=en", headers={"Accept-Language": "ja"})) == "en"
+    assert html_lang(client.get("/", headers={"Accept-Language": "ja"})) == "en"
+    assert html_lang(client.get("/?lang=ja")) == "ja"
+    assert html_lang(client.get("/")) == "ja"
+
+
+def test_unknown_lang_parameter_is_ignored(client):
+    assert html_lang(client.get("/?lang=xx")) == "ja"
+
+
+def test_user_preference_beats_session_and_browser(client, make_user, login):
+    login(make_user(language="en"))
+    with client.session_transaction() as session:
+        session["lang"] = "ja"
+    assert html_lang(client.get("/", headers={"Accept-Language": "ja"})) == "en"
+
+
+def test_switching_language_while_signed_in_saves_the_preference(app, client, make_user, login):
+    from participation.core.models import User
+    from participation.extensions import db
+
+    user = login(make_user(language="ja"))
+    assert html_lang(client.get("/?lang=en")) == "en"
+    assert html_lang(client.get("/")) == "en"
+    with app.app_context():
+        assert db.session.get(User, user.id).language == "en"
+
+
+def test_every_page_has_a_language_switch_keeping_the_query(client):
+    html = client.get("/auth/login?next=/account/").get_data(as_text=True)
+    assert 'href="/auth/login?next=%2Faccount%2F&amp;lang=en"' in html
+    assert 'aria-current="true" lang="ja">日本語' in html
+
+
+def test_localized_helper_fallbacks(app):
+    with app.test_request_context("/?lang=en"):
+        assert localized({"ja": "道路課", "en": "Roads"}) == "Roads"
+        assert localized({"ja": "道路課", "en": ""}) == "道路課"
+        assert localized({"en": "Only English"}, "ja") == "Only English"
+        assert localized({"fr": "", "de": "Deutsch"}) == "Deutsch"
+        assert localized(None) == ""
+    with app.test_request_context("/"):
+        assert localized({"ja": "道路課", "en": "Roads"}) == "道路課"
+
+
+def test_l10n_filter_in_templates(app):
+    with app.test_request_context("/?lang=en"):
+        template = app.jinja_env.from_string("{{ value | l10n }}")
+        assert template.render(value={"ja": "公園", "en": "Parks"}) == "Parks"
+
+
+def test_dates_and_numbers_follow_locale_and_city_timezone(app):
+    from datetime import datetime, timezone
+
+    moment = datetime(2026, 11, 20, 16, 30, tzinfo=timezone.utc)  # 2026-11-21 01:30 in Tokyo
+    with app.test_request_context("/?lang=ja"):
+        render = app.jinja_env.from_string("{{ d | date }} {{ n | number }}").render
+        assert render(d=moment, n=12345) == "2026年11月21日 12,345"
+    with app.test_request_context("/?lang=en"):
+        render = app.jinja_env.from_string("{{ d | date }}").render
+        assert render(d=moment) == "November 21, 2026"
