@@ -94,6 +94,7 @@ class Config:
 
     # Accounts
     PASSWORD_MIN_LENGTH = 8
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 class ProductionConfig(Config):
@@ -108,3 +109,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    # Hashing strength is not under test; a cheap method keeps the suite fast.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
