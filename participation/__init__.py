@@ -76,7 +76,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
 
 
 # Every module that defines tables; imported so that metadata (and migrations) see them all.
-MODEL_MODULES = ("participation.core.models",)
+MODEL_MODULES = (
+    "participation.core.models",
+    "participation.processes.models",
+    "participation.surveys.models",
+)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -123,3 +127,22 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, processes_bp, proposals_bp, surveys_bp, issues_bp, moderation_bp):
         app.register_blueprint(blueprint)
+    _expose_permissions(app)
+
+
+FEATURES = ("processes", "proposals", "surveys", "issues", "moderation")
+
+
+def _expose_permissions(app: Flask) -> None:
+    """Templates see the very predicates the services check: a hidden button is a refused action."""
+    import importlib
+    import importlib.util
+
+    for feature in FEATURES:
+        name = f"participation.{feature}.permissions"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        for attr in dir(module):
+            if attr.startswith("can_") and callable(getattr(module, attr)):
+                app.jinja_env.globals[attr] = getattr(module, attr)

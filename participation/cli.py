@@ -22,11 +22,20 @@ def _fail(exc: ServiceError) -> None:
     raise click.ClickException(str(exc.message))
 
 
-def _grant(user, role: str, department_code: str | None, process_id: int | None) -> None:
+def _process_id(slug: str | None) -> int | None:
+    if not slug:
+        return None
+    from .processes.services import get_process_by_slug
+
+    return get_process_by_slug(slug, include_drafts=True).id
+
+
+def _grant(user, role: str, department_code: str | None, process_slug: str | None) -> None:
     if role == "resident":
         return
     department = services.get_department(department_code) if department_code else None
-    services.grant_role(None, user, Role(role), department=department, process_id=process_id)
+    services.grant_role(None, user, Role(role), department=department,
+                        process_id=_process_id(process_slug))
 
 
 @users_cli.command("create")
@@ -35,15 +44,15 @@ def _grant(user, role: str, department_code: str | None, process_id: int | None)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--role", type=ROLE_CHOICES, default="resident", show_default=True)
 @click.option("--department", "department_code", help="Department code (for officials).")
-@click.option("--process-id", type=int, help="Limit a facilitator or moderator to one process.")
+@click.option("--process", "process_slug", help="Limit a facilitator or moderator to one process (its slug).")
 @click.option("--language", type=click.Choice(["ja", "en"]), default=None)
 @with_appcontext
-def create_user(email, display_name, password, role, department_code, process_id, language):
+def create_user(email, display_name, password, role, department_code, process_slug, language):
     """Create an account, optionally with a role."""
     try:
         user = services.register_user(email, display_name or email.split("@")[0], password,
                                       language=language)
-        _grant(user, role, department_code, process_id)
+        _grant(user, role, department_code, process_slug)
     except ServiceError as exc:
         _fail(exc)
     db.session.commit()
@@ -54,15 +63,15 @@ def create_user(email, display_name, password, role, department_code, process_id
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICES)
 @click.option("--department", "department_code", help="Department code (for officials).")
-@click.option("--process-id", type=int, help="Limit a facilitator or moderator to one process.")
+@click.option("--process", "process_slug", help="Limit a facilitator or moderator to one process (its slug).")
 @with_appcontext
-def grant(email, role, department_code, process_id):
+def grant(email, role, department_code, process_slug):
     """Grant ROLE to the account with EMAIL."""
     user = services.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account with email {email}")
     try:
-        _grant(user, role, department_code, process_id)
+        _grant(user, role, department_code, process_slug)
     except ServiceError as exc:
         _fail(exc)
     db.session.commit()
@@ -73,9 +82,9 @@ def grant(email, role, department_code, process_id):
 @click.argument("email")
 @click.argument("role", type=click.Choice([r.value for r in Role]))
 @click.option("--department", "department_code")
-@click.option("--process-id", type=int)
+@click.option("--process", "process_slug")
 @with_appcontext
-def revoke(email, role, department_code, process_id):
+def revoke(email, role, department_code, process_slug):
     """Remove ROLE from the account with EMAIL."""
     user = services.find_user_by_email(email)
     if user is None:
@@ -83,7 +92,7 @@ def revoke(email, role, department_code, process_id):
     try:
         department = services.get_department(department_code) if department_code else None
         removed = services.revoke_role(None, user, Role(role), department=department,
-                                       process_id=process_id)
+                                       process_id=_process_id(process_slug))
     except ServiceError as exc:
         _fail(exc)
     db.session.commit()
@@ -101,7 +110,7 @@ def list_users():
     for user in db.session.scalars(select(User).order_by(User.id)):
         roles = ", ".join(
             a.role + (f"@{a.department.code}" if a.department else "")
-            + (f"#process{a.process_id}" if a.process_id else "")
+            + (f"#{a.process.slug}" if a.process_id else "")
             for a in user.roles
         ) or "resident"
         click.echo(f"{user.id}\t{user.email}\t{user.display_name}\t{roles}")
@@ -169,11 +178,15 @@ def compile_catalogs():
 @with_appcontext
 def seed_demo():
     """Fill the database with a demo city (safe to run again)."""
-    from .core.demo import seed
+    from .core import demo as core_demo
+    from .processes import demo as processes_demo
+    from .surveys import demo as surveys_demo
 
-    summary = seed()
+    for seeder in (core_demo.seed, processes_demo.seed, surveys_demo.seed):
+        line = seeder()
+        if line:
+            click.echo(line)
     db.session.commit()
-    click.echo(summary)
 
 
 def register_cli(app: Flask) -> None:

@@ -164,3 +164,42 @@ def post_form(client):
         return client.post(url, data=data, **kwargs)
 
     return do_post
+
+
+@pytest.fixture
+def make_process(app):
+    """make_process(slug=None, status="published", start=..., end=..., phases=None) -> Process.
+
+    Defaults: active now (from 30 days ago to 30 days ahead) with one phase over the whole
+    period that opens everything. `phases` is a list of dicts of Phase fields.
+    """
+    from datetime import timedelta
+
+    from participation.processes.models import Phase, Process, city_today
+
+    def factory(slug: str | None = None, *, status: str = "published", start=None, end=None,
+                phases: list[dict] | None = None, title: dict | None = None):
+        n = next(_counter)
+        with app.app_context():
+            today = city_today()
+            start = start or today - timedelta(days=30)
+            end = end or today + timedelta(days=30)
+            process = Process(slug=slug or f"process-{n}",
+                              title=title or {"ja": f"プロセス{n}", "en": f"Process {n}"},
+                              subtitle={}, description={"ja": "説明", "en": "Description"},
+                              start_date=start, end_date=end, status=status)
+            if phases is None:
+                phases = [dict(start_date=start, end_date=end, allow_proposals=True,
+                               allow_supports=True, allow_comments=True,
+                               allow_survey_answers=True)]
+            for i, spec in enumerate(phases, 1):
+                spec = {"title": {"ja": f"フェーズ{i}", "en": f"Phase {i}"}, **spec}
+                process.phases.append(Phase(**spec))
+            db.session.add(process)
+            db.session.commit()
+            db.session.refresh(process)
+            _ = [p.title for p in process.phases]
+            db.session.expunge_all()
+            return process
+
+    return factory

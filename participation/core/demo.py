@@ -1,11 +1,9 @@
 """The demo city: a fictional Japanese city with one account per role.
 
 Idempotent: running it again finds what exists and adds only what is missing.
-Feature packages add their own demo content through `FEATURE_SEEDERS`.
+Feature packages seed their own demo content in their demo.py; `flask seed-demo` runs them all.
 """
 from __future__ import annotations
-
-from typing import Callable
 
 from sqlalchemy import select
 
@@ -32,9 +30,6 @@ USERS = [
     ("moderator@example.jp", "田中 モデレーター", "ja", Role.MODERATOR, None),
     ("admin@example.jp", "管理者", "ja", Role.ADMIN, None),
 ]
-
-# Later features append functions here (called in order, each idempotent).
-FEATURE_SEEDERS: list[Callable[[], str | None]] = []
 
 
 def seed_departments() -> dict[str, Department]:
@@ -64,11 +59,6 @@ def seed_users(departments: dict[str, Department]) -> list[User]:
 def seed() -> str:
     departments = seed_departments()
     users = seed_users(departments)
-    lines = [f"Demo city ready: {len(departments)} departments, {len(users)} demo accounts "
-             f"(password: {DEMO_PASSWORD})."]
-    for seeder in FEATURE_SEEDERS:
-        line = seeder()
-        if line:
-            lines.append(line)
     db.session.flush()
-    return "\n".join(lines)
+    return (f"Demo city ready: {len(departments)} departments, {len(users)} demo accounts "
+            f"(password: {DEMO_PASSWORD}).")

@@ -119,3 +119,22 @@ class PasswordChangeForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+def attach_error(form, exc) -> None:
+    """Show a service refusal next to the field it names, or at the top of the form."""
+    field = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, str(exc.message)]
+    else:
+        form.form_errors.append(str(exc.message))
+
+
+def translated(form, name: str) -> dict:
+    """{"ja": form.<name>_ja.data, "en": form.<name>_en.data}"""
+    return {lang: (getattr(form, f"{name}_{lang}").data or "") for lang in ("ja", "en")}
+
+
+def fill_translated(form, name: str, value: dict | None) -> None:
+    for lang in ("ja", "en"):
+        getattr(form, f"{name}_{lang}").data = (value or {}).get(lang, "")

@@ -149,8 +149,10 @@ class RoleAssignment(db.Model):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="CASCADE")
     )
-    # Scope for facilitators and moderators; the processes feature adds the foreign key.
-    process_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Scope for facilitators and moderators: one process, or all of them when NULL.
+    process_id: Mapped[int | None] = mapped_column(
+        ForeignKey("processes.id", ondelete="CASCADE"), index=True
+    )
     granted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -158,6 +160,7 @@ class RoleAssignment(db.Model):
 
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
     department: Mapped[Department | None] = relationship(lazy="joined")
+    process = relationship("Process", lazy="joined")
 
     @property
     def role_enum(self) -> Role:
@@ -186,3 +189,25 @@ class AuditLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Upload(db.Model):
+    """A stored image: re-encoded, metadata stripped, named by the hash of its content."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.sha256}.jpg"
+
+    @property
+    def thumbnail_filename(self) -> str:
+        return f"{self.sha256}_thumb.jpg"

@@ -29,6 +29,15 @@ def is_facilitator(user: Any, process_id: int | None = None) -> bool:
     return is_admin(user) or user.has_role(Role.FACILITATOR, process_id=process_id)
 
 
+def is_global_facilitator(user: Any) -> bool:
+    """Facilitator of every process (may create new ones); admins too."""
+    if not is_signed_in(user):
+        return False
+    return is_admin(user) or any(
+        a.role == Role.FACILITATOR.value and a.process_id is None for a in user.roles
+    )
+
+
 def is_moderator(user: Any, process_id: int | None = None) -> bool:
     if not is_signed_in(user):
         return False
@@ -61,6 +70,7 @@ PREDICATES = {
     "is_admin": is_admin,
     "is_official": is_official,
     "is_facilitator": is_facilitator,
+    "is_global_facilitator": is_global_facilitator,
     "is_moderator": is_moderator,
     "is_staff": is_staff,
     "can_manage_users": can_manage_users,

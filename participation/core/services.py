@@ -101,8 +101,9 @@ def _assignment_filter(user: User, role: Role, department_id: int | None, proces
 
 
 def grant_role(actor: Any, user: User, role: Role, *, department: Department | None = None,
-               process_id: int | None = None) -> RoleAssignment:
-    """Give `user` a role. `actor` None means the command line (an operator on the server)."""
+               process_id: int | None = None, audit_actor: Any = None) -> RoleAssignment:
+    """Give `user` a role. `actor` None means the command line (an operator on the server) or a
+    caller that checked a narrower permission itself and names itself as `audit_actor`."""
     if actor is not None and not permissions.can_grant_role(actor, role):
         raise PermissionDenied(_l("Only administrators can grant roles."))
     if role is Role.OFFICIAL and department is None:
@@ -118,11 +119,11 @@ def grant_role(actor: Any, user: User, role: Role, *, department: Department | N
         return existing
     assignment = RoleAssignment(
         user=user, role=role.value, department_id=department_id, process_id=process_id,
-        granted_by_id=getattr(actor, "id", None),
+        granted_by_id=getattr(audit_actor or actor, "id", None),
     )
     db.session.add(assignment)
     db.session.flush()
-    audit.record(actor, "role.grant", user, after={
+    audit.record(audit_actor or actor, "role.grant", user, after={
         "role": role.value, "department_id": department_id, "process_id": process_id,
     })
     return assignment

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from ..extensions import db, limiter
 from . import services
 from .errors import ServiceError
-from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
+from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, attach_error
 from .urls import safe_next
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -23,13 +23,7 @@ def _register_limit() -> str:
     return current_app.config["REGISTER_RATE_LIMIT"]
 
 
-def _attach(form, exc: ServiceError) -> None:
-    """Show a service refusal next to the field it concerns (or at the top of the form)."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc.message)]
-    else:
-        form.form_errors.append(str(exc.message))
+_attach = attach_error
 
 
 @bp.get("/")
@@ -146,3 +140,18 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("core.account"))
     return render_template("account/account.html", form=form, password_form=password_form), 400
+
+
+@bp.get("/uploads/<name>")
+def uploaded_file(name: str):
+    import re
+
+    from flask import abort, send_from_directory
+
+    from .uploads import upload_dir
+
+    if not re.fullmatch(r"[0-9a-f]{64}(_thumb)?\.jpg", name):
+        abort(404)
+    response = send_from_directory(upload_dir(), name, mimetype="image/jpeg", max_age=31536000)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -44,21 +44,23 @@ def test_users_create_official_without_department_writes_nothing(app, runner):
     assert get_user(app, "c@example.jp") is None
 
 
-def test_users_grant_and_revoke(app, runner, make_user):
+def test_users_grant_and_revoke(app, runner, make_user, make_process):
     make_user(email="staff@example.jp")
+    process = make_process("station-square")
+    other = make_process("river-park")
     with app.app_context():
         db.session.add(Department(code="roads", name={"ja": "道路課", "en": "Roads"}))
         db.session.commit()
     result = runner.invoke(args=["users", "grant", "staff@example.jp", "official", "--department", "roads"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["users", "grant", "staff@example.jp", "moderator", "--process-id", "4"])
+    result = runner.invoke(args=["users", "grant", "staff@example.jp", "moderator", "--process", "station-square"])
     assert result.exit_code == 0, result.output
     user = get_user(app, "staff@example.jp")
-    assert user.has_role(Role.OFFICIAL) and user.has_role(Role.MODERATOR, process_id=4)
-    assert not user.has_role(Role.MODERATOR, process_id=5)
+    assert user.has_role(Role.OFFICIAL) and user.has_role(Role.MODERATOR, process_id=process.id)
+    assert not user.has_role(Role.MODERATOR, process_id=other.id)
 
     listing = runner.invoke(args=["users", "list"])
-    assert "official@roads" in listing.output and "moderator#process4" in listing.output
+    assert "official@roads" in listing.output and "moderator#station-square" in listing.output
 
     result = runner.invoke(args=["users", "revoke", "staff@example.jp", "official"])
     assert result.exit_code == 0 and "Removed 1" in result.output

@@ -8,16 +8,21 @@ from participation.core import permissions as p
 
 
 @pytest.fixture
-def people(make_user):
+def processes(make_process):
+    return {1: make_process().id, 2: make_process().id, 7: make_process().id}
+
+
+@pytest.fixture
+def people(make_user, processes):
     return {
         "anonymous": AnonymousUserMixin(),
         "resident": make_user(),
         "official_roads": make_user("official", department="roads"),
         "official_parks": make_user("official", department="parks"),
         "facilitator_all": make_user("facilitator"),
-        "facilitator_p1": make_user("facilitator", process_id=1),
+        "facilitator_p1": make_user("facilitator", process_id=processes[1]),
         "moderator_all": make_user("moderator"),
-        "moderator_p1": make_user("moderator", process_id=1),
+        "moderator_p1": make_user("moderator", process_id=processes[1]),
         "admin": make_user("admin"),
     }
 
@@ -63,8 +68,8 @@ def test_is_official_of_any_department(people):
         ("admin", 2, True),
     ],
 )
-def test_is_facilitator_of_a_process(people, who, process_id, expected):
-    assert p.is_facilitator(people[who], process_id) is expected
+def test_is_facilitator_of_a_process(people, processes, who, process_id, expected):
+    assert p.is_facilitator(people[who], processes[process_id]) is expected
 
 
 @pytest.mark.parametrize(
@@ -74,8 +79,15 @@ def test_is_facilitator_of_a_process(people, who, process_id, expected):
         ("facilitator_all", 1, False), ("admin", 7, True), ("anonymous", 1, False),
     ],
 )
-def test_is_moderator_of_a_process(people, who, process_id, expected):
-    assert p.is_moderator(people[who], process_id) is expected
+def test_is_moderator_of_a_process(people, processes, who, process_id, expected):
+    assert p.is_moderator(people[who], processes[process_id]) is expected
+
+
+def test_global_facilitator(people):
+    assert p.is_global_facilitator(people["facilitator_all"])
+    assert p.is_global_facilitator(people["admin"])
+    assert not p.is_global_facilitator(people["facilitator_p1"])
+    assert not p.is_global_facilitator(people["moderator_all"])
 
 
 def test_staff_and_own_account(people):
@@ -86,7 +98,7 @@ def test_staff_and_own_account(people):
     assert not p.can_edit_account(people["anonymous"], people["resident"])
 
 
-def test_granting_roles_needs_an_admin(app, people):
+def test_granting_roles_needs_an_admin(app, people, processes):
     from participation.core import services
     from participation.core.errors import PermissionDenied
     from participation.core.models import AuditLog, Role, User
@@ -98,16 +110,17 @@ def test_granting_roles_needs_an_admin(app, people):
         admin = db.session.get(User, people["admin"].id)
         with pytest.raises(PermissionDenied):
             services.grant_role(moderator, resident, Role.MODERATOR)
-        services.grant_role(admin, resident, Role.MODERATOR, process_id=3)
+        services.grant_role(admin, resident, Role.MODERATOR, process_id=processes[2])
         db.session.commit()
-        assert resident.has_role(Role.MODERATOR, process_id=3)
+        assert resident.has_role(Role.MODERATOR, process_id=processes[2])
         entry = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "role.grant")
                                    .order_by(AuditLog.id.desc())).first()
         assert entry.actor_id == admin.id and entry.target_id == resident.id
-        assert entry.after == {"role": "moderator", "department_id": None, "process_id": 3}
+        assert entry.after == {"role": "moderator", "department_id": None,
+                               "process_id": processes[2]}
 
 
-def test_official_needs_a_department(app, people):
+def test_official_needs_a_department(app, people, processes):
     from participation.core import services
     from participation.core.errors import InvalidInput
     from participation.core.models import Role, User
@@ -118,7 +131,7 @@ def test_official_needs_a_department(app, people):
         with pytest.raises(InvalidInput):
             services.grant_role(None, resident, Role.OFFICIAL)
         with pytest.raises(InvalidInput):
-            services.grant_role(None, resident, Role.ADMIN, process_id=1)
+            services.grant_role(None, resident, Role.ADMIN, process_id=processes[1])
 
 
 def test_grant_is_idempotent(app, people):

@@ -1,0 +1,380 @@
+"""Process and phase actions, and the one answer to "is X allowed here now, for this user?"."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from ..core import audit, services as core_services, uploads
+from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..core.models import Role, RoleAssignment, User
+from ..extensions import db
+from . import permissions
+from .models import Capability, Phase, Process, ProcessStatus, city_today
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TRANSLATED_FIELDS = ("title", "subtitle", "description")
+
+
+def _translated(value: Any) -> dict:
+    if not isinstance(value, dict):
+        return {}
+    return {k: (v or "").strip() for k, v in value.items() if k in ("ja", "en")}
+
+
+def _snapshot(process: Process) -> dict:
+    return {
+        "slug": process.slug, "title": process.title, "subtitle": process.subtitle,
+        "description": process.description, "start_date": process.start_date.isoformat(),
+        "end_date": process.end_date.isoformat(), "status": process.status,
+        "hero_image_id": process.hero_image_id,
+    }
+
+
+def _phase_snapshot(phase: Phase) -> dict:
+    return {
+        "title": phase.title, "description": phase.description,
+        "start_date": phase.start_date.isoformat(), "end_date": phase.end_date.isoformat(),
+        "pinned": phase.pinned, **{c.value: phase.allows(c) for c in Capability},
+        "publish_answers_immediately": phase.publish_answers_immediately,
+    }
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+def get_process_by_slug(slug: str, user: Any = None, *, include_drafts: bool = False) -> Process:
+    """The process, or NotFound (also for drafts the user may not see)."""
+    process = db.session.scalar(select(Process).where(Process.slug == slug))
+    if process is None or not (include_drafts or permissions.can_view_process(user, process)):
+        raise NotFound(_l("This process does not exist."))
+    return process
+
+
+def get_process(process_id: int) -> Process:
+    process = db.session.get(Process, process_id)
+    if process is None:
+        raise NotFound(_l("This process does not exist."))
+    return process
+
+
+def list_public_processes(timing: str = "active", today: date | None = None) -> list[Process]:
+    today = today or city_today()
+    query = select(Process).where(Process.status != ProcessStatus.DRAFT.value)
+    if timing == "active":
+        query = query.where(Process.start_date <= today, Process.end_date >= today,
+                            Process.status == ProcessStatus.PUBLISHED.value)
+    elif timing == "upcoming":
+        query = query.where(Process.start_date > today, Process.status == ProcessStatus.PUBLISHED.value)
+    elif timing == "past":
+        query = query.where((Process.end_date < today) | (Process.status == ProcessStatus.ARCHIVED.value))
+    return list(db.session.scalars(query.order_by(Process.start_date.desc(), Process.id.desc())))
+
+
+def list_processes_for_staff(user: Any) -> list[Process]:
+    query = select(Process).order_by(Process.start_date.desc(), Process.id.desc())
+    return [p for p in db.session.scalars(query) if permissions.can_edit_process(user, p)]
+
+
+# --- processes ----------------------------------------------------------------------------------
+
+def _validate_process_data(data: dict, process: Process | None = None) -> dict:
+    slug = (data.get("slug") or "").strip().lower()
+    if not SLUG_RE.fullmatch(slug) or len(slug) > 80:
+        raise InvalidInput(_l("The address name may contain only lowercase letters, digits and "
+                              "hyphens (for example station-square)."), field="slug")
+    clash = db.session.scalar(select(Process.id).where(Process.slug == slug))
+    if clash is not None and (process is None or clash != process.id):
+        raise Conflict(_l("Another process already uses this address name."), field="slug")
+    title = _translated(data.get("title"))
+    if not title.get("ja"):
+        raise InvalidInput(_l("Please enter the title in Japanese."), field="title_ja")
+    start, end = data.get("start_date"), data.get("end_date")
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise InvalidInput(_l("Please enter a start and an end date."), field="start_date")
+    if start > end:
+        raise InvalidInput(_l("The end date must not be before the start date."), field="end_date")
+    if process is not None:
+        for phase in process.phases:
+            if phase.start_date < start or phase.end_date > end:
+                raise InvalidInput(_l("The phase “%(phase)s” would fall outside the new dates. "
+                                      "Change the phase first.", phase=phase.title.get("ja", "")),
+                                   field="start_date")
+    return {
+        "slug": slug, "title": title, "subtitle": _translated(data.get("subtitle")),
+        "description": _translated(data.get("description")), "start_date": start, "end_date": end,
+    }
+
+
+def create_process(actor: User, data: dict) -> Process:
+    if not permissions.can_create_process(actor):
+        raise PermissionDenied(_l("Only facilitators of all processes and administrators can "
+                                  "create processes."))
+    values = _validate_process_data(data)
+    process = Process(**values, status=ProcessStatus.DRAFT.value)
+    if data.get("hero_image"):
+        process.hero_image = uploads.save_image(data["hero_image"], actor)
+    db.session.add(process)
+    db.session.flush()
+    audit.record(actor, "process.create", process, after=_snapshot(process))
+    return process
+
+
+def update_process(actor: User, process: Process, data: dict) -> Process:
+    if not permissions.can_edit_process(actor, process):
+        raise PermissionDenied(_l("You are not a facilitator of this process."))
+    before = _snapshot(process)
+    for key, value in _validate_process_data(data, process).items():
+        setattr(process, key, value)
+    if data.get("hero_image"):
+        process.hero_image = uploads.save_image(data["hero_image"], actor)
+    elif data.get("remove_hero_image"):
+        process.hero_image = None
+    db.session.flush()
+    audit.record(actor, "process.update", process, before=before, after=_snapshot(process))
+    return process
+
+
+def change_process_status(actor: User, process: Process, action: str) -> Process:
+    if not permissions.can_publish_process(actor, process):
+        raise PermissionDenied(_l("You are not a facilitator of this process."))
+    before = process.status
+    {"publish": process.publish, "archive": process.archive, "unpublish": process.unpublish}[action]()
+    db.session.flush()
+    audit.record(actor, f"process.{action}", process, before={"status": before},
+                 after={"status": process.status})
+    return process
+
+
+# --- phases -------------------------------------------------------------------------------------
+
+def _validate_phase(process: Process, data: dict, phase: Phase | None = None) -> dict:
+    title = _translated(data.get("title"))
+    if not title.get("ja"):
+        raise InvalidInput(_l("Please enter the title in Japanese."), field="title_ja")
+    start, end = data.get("start_date"), data.get("end_date")
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise InvalidInput(_l("Please enter a start and an end date."), field="start_date")
+    if start > end:
+        raise InvalidInput(_l("The end date must not be before the start date."), field="end_date")
+    if start < process.start_date or end > process.end_date:
+        raise InvalidInput(
+            _l("The phase must lie within the process dates (%(start)s to %(end)s).",
+               start=format_date(process.start_date, "long"), end=format_date(process.end_date, "long")),
+            field="start_date")
+    for other in process.phases:
+        if other is phase:
+            continue
+        if start <= other.end_date and other.start_date <= end:
+            raise InvalidInput(
+                _l("The dates overlap the phase “%(phase)s” (%(start)s to %(end)s).",
+                   phase=other.title.get("ja", ""), start=format_date(other.start_date, "long"),
+                   end=format_date(other.end_date, "long")),
+                field="start_date")
+    values = {"title": title, "description": _translated(data.get("description")),
+              "start_date": start, "end_date": end,
+              "publish_answers_immediately": bool(data.get("publish_answers_immediately", True))}
+    for capability in Capability:
+        values[capability.value] = bool(data.get(capability.value))
+    return values
+
+
+def add_phase(actor: User, process: Process, data: dict) -> Phase:
+    if not permissions.can_manage_phases(actor, process):
+        raise PermissionDenied(_l("You are not a facilitator of this process."))
+    phase = Phase(process=process, **_validate_phase(process, data))
+    db.session.add(phase)
+    db.session.flush()
+    audit.record(actor, "phase.create", phase, after=_phase_snapshot(phase))
+    return phase
+
+
+def update_phase(actor: User, phase: Phase, data: dict) -> Phase:
+    process = phase.process
+    if not permissions.can_manage_phases(actor, process):
+        raise PermissionDenied(_l("You are not a facilitator of this process."))
+    before = _phase_snapshot(phase)
+    for key, value in _validate_phase(process, data, phase).items():
+        setattr(phase, key, value)
+    db.session.flush()
+    audit.record(actor, "phase.update", phase, before=before, after=_phase_snapshot(phase))
+    return phase
+
+
+def delete_phase(actor: User, phase: Phase) -> None:
+    process = phase.process
+    if not permissions.can_manage_phases(actor, process):
+        raise PermissionDenied(_l("You are not a facilitator of this process."))
+    from ..surveys.models import Survey
+
+    if db.session.scalar(select(func.count(Survey.id)).where(Survey.phase_id == phase.id)):
+        raise Conflict(_l("This phase has surveys. Move or delete them first."))
+    if not process.is_draft and len(process.phases) == 1:
+        raise Conflict(_l("A published process needs at least one phase."))
+    audit.record(actor, "phase.delete", phase, before=_phase_snapshot(phase))
+    process.phases.remove(phase)
+    db.session.flush()
+
+
+def pin_phase(actor: User, process: Process, phase: Phase | None) -> None:
+    """Pin `phase` as the current one whatever the date (None: follow the dates again)."""
+    if not permissions.can_manage_phases(actor, process):
+        raise PermissionDenied(_l("You are not a facilitator of this process."))
+    if phase is not None and phase.process_id != process.id:
+        raise NotFound(_l("This phase does not exist."))
+    before = next((p.id for p in process.phases if p.pinned), None)
+    for other in process.phases:
+        other.pinned = other is phase
+    db.session.flush()
+    audit.record(actor, "phase.pin", process, before={"pinned_phase_id": before},
+                 after={"pinned_phase_id": phase.id if phase else None})
+
+
+def get_phase(process: Process, phase_id: int) -> Phase:
+    phase = db.session.get(Phase, phase_id)
+    if phase is None or phase.process_id != process.id:
+        raise NotFound(_l("This phase does not exist."))
+    return phase
+
+
+# --- process staff ------------------------------------------------------------------------------
+
+PROCESS_ROLES = (Role.FACILITATOR, Role.MODERATOR)
+
+
+def process_staff(process: Process) -> list[RoleAssignment]:
+    query = (select(RoleAssignment).where(RoleAssignment.process_id == process.id)
+             .order_by(RoleAssignment.role, RoleAssignment.id))
+    return list(db.session.scalars(query))
+
+
+def assign_process_role(actor: User, process: Process, email: str, role: Role) -> RoleAssignment:
+    if not permissions.can_assign_process_roles(actor, process):
+        raise PermissionDenied(_l("You are not a facilitator of this process."))
+    if role not in PROCESS_ROLES:
+        raise InvalidInput(_l("Only facilitators and moderators can be assigned to a process."),
+                           field="role")
+    user = core_services.find_user_by_email(email)
+    if user is None:
+        raise NotFound(_l("No account uses this email address. The person must register first."),
+                       field="email")
+    return core_services.grant_role(None, user, role, process_id=process.id, audit_actor=actor)
+
+
+def remove_process_role(actor: User, process: Process, assignment_id: int) -> None:
+    if not permissions.can_assign_process_roles(actor, process):
+        raise PermissionDenied(_l("You are not a facilitator of this process."))
+    assignment = db.session.get(RoleAssignment, assignment_id)
+    if assignment is None or assignment.process_id != process.id:
+        raise NotFound(_l("This assignment does not exist."))
+    audit.record(actor, "role.revoke", assignment.user, before={
+        "role": assignment.role, "process_id": process.id})
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+# --- what residents may do now ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str | None = None  # shown to the user when not allowed
+    needs_login: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+OPENS_ON = {
+    Capability.PROPOSE: _l("Proposal submission opens on %(date)s."),
+    Capability.SUPPORT: _l("Supporting proposals opens on %(date)s."),
+    Capability.COMMENT: _l("Comments open on %(date)s."),
+    Capability.ANSWER_SURVEY: _l("The survey opens on %(date)s."),
+}
+CLOSED_ON = {
+    Capability.PROPOSE: _l("Proposal submission closed on %(date)s."),
+    Capability.SUPPORT: _l("Supporting proposals closed on %(date)s."),
+    Capability.COMMENT: _l("Comments closed on %(date)s."),
+    Capability.ANSWER_SURVEY: _l("The survey closed on %(date)s."),
+}
+NOT_IN_PROCESS = {
+    Capability.PROPOSE: _l("This process does not take proposals."),
+    Capability.SUPPORT: _l("This process does not take supports."),
+    Capability.COMMENT: _l("This process does not take comments."),
+    Capability.ANSWER_SURVEY: _l("This process has no survey phase."),
+}
+SIGN_IN = {
+    Capability.PROPOSE: _l("Please sign in to make a proposal."),
+    Capability.SUPPORT: _l("Please sign in to support proposals."),
+    Capability.COMMENT: _l("Please sign in to comment."),
+    Capability.ANSWER_SURVEY: _l("Please sign in to answer the survey."),
+}
+
+
+def is_allowed(process: Process, capability: Capability, user: Any = None, *,
+               today: date | None = None, require_login: bool = True) -> Decision:
+    """Is `capability` open in `process` right now for `user`? With a reason when not."""
+    today = today or city_today()
+    if process.is_draft:
+        return Decision(False, str(_l("This process is not published yet.")))
+    if process.is_archived:
+        return Decision(False, str(_l("This process has been archived.")))
+    phase = process.current_phase(today)
+    if phase is None or not phase.allows(capability):
+        capable = [p for p in process.phases if p.allows(capability)]
+        if not capable:
+            return Decision(False, str(NOT_IN_PROCESS[capability]))
+        pinned = phase is not None and phase.pinned
+        upcoming = [p.start_date for p in capable if p.start_date > today]
+        if upcoming and not pinned:
+            when = format_date(min(upcoming), "long")
+            return Decision(False, str(OPENS_ON[capability] % {"date": when}))
+        ended = [p.end_date for p in capable if p.end_date < today]
+        if ended and not pinned:
+            when = format_date(max(ended), "long")
+            return Decision(False, str(CLOSED_ON[capability] % {"date": when}))
+        return Decision(False, str(_l("This is not open in the current phase.")))
+    if require_login and not (user is not None and getattr(user, "is_authenticated", False)):
+        return Decision(False, str(SIGN_IN[capability]), needs_login=True)
+    return Decision(True)
+
+
+def require(process: Process, capability: Capability, user: Any = None, **kwargs) -> Phase:
+    """Raise PermissionDenied with the reason unless allowed; returns the current phase."""
+    decision = is_allowed(process, capability, user, **kwargs)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    return process.current_phase()
+
+
+# --- what features contribute to the process page ------------------------------------------------
+# Each feature registers providers here (see its __init__ / services), so the process page
+# shows every feature's figures and calls to action without knowing the features.
+
+FIGURE_PROVIDERS: list = []  # callables (process) -> list of (label, number)
+ACTION_PROVIDERS: list = []  # callables (process, user) -> list of (label, url)
+
+
+def process_figures(process: Process) -> list[tuple[str, int]]:
+    figures: list[tuple[str, int]] = []
+    for provider in FIGURE_PROVIDERS:
+        figures.extend(provider(process))
+    return figures
+
+
+def calls_to_action(process: Process, user: Any) -> list[tuple[str, str]]:
+    actions: list[tuple[str, str]] = []
+    for provider in ACTION_PROVIDERS:
+        actions.extend(provider(process, user))
+    return actions
+
+
+def process_surveys(process: Process) -> list:
+    from ..surveys.models import Survey
+
+    return list(db.session.scalars(select(Survey).where(Survey.process_id == process.id)
+                                   .order_by(Survey.id)))
