@@ -149,18 +149,24 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(client, path: str = "/auth/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_RE.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+    """The session's CSRF token, read from `path` (or from any page with a form)."""
+    for page in (path, "/auth/login", "/account/"):
+        match = CSRF_RE.search(client.get(page).get_data(as_text=True))
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no CSRF token on {path}")
 
 
 @pytest.fixture
 def post_form(client):
     """post_form(url, data, page=None): POST with a valid CSRF token taken from `page`."""
 
-    def do_post(url: str, data: dict, page: str | None = None, **kwargs):
-        data = {"csrf_token": csrf_token(client, page or url), **data}
+    def do_post(url: str, data, page: str | None = None, **kwargs):
+        from werkzeug.datastructures import MultiDict
+
+        # MultiDict keeps repeated keys (checkboxes); a plain dict's tuple values are files.
+        data = data.copy() if isinstance(data, MultiDict) else MultiDict(list(data.items()))
+        data["csrf_token"] = csrf_token(client, page or url)
         return client.post(url, data=data, **kwargs)
 
     return do_post
