@@ -28,7 +28,10 @@ _attach = attach_error
 
 @bp.get("/")
 def home():
-    return render_template("core/home.html", user_count=services.count_users())
+    from ..processes import services as process_services
+
+    return render_template("core/home.html", user_count=services.count_users(),
+                           processes=process_services.list_public_processes("active")[:6])
 
 
 @bp.get("/healthz")

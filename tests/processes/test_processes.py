@@ -403,3 +403,11 @@ def test_bad_ids_in_admin_routes(client, login, make_user, make_process, post_fo
     page = f"/admin/processes/{process.id}/"
     assert post_form(f"/admin/processes/{process.id}/pin", {"phase_id": "x"}, page=page).status_code == 400
     assert post_form(f"/admin/processes/{process.id}/status", {"action": "explode"}, page=page).status_code == 400
+
+
+def test_home_page_lists_open_processes(client, make_process):
+    make_process("open-one", title={"ja": "受付中のプロセス", "en": "Open process"})
+    make_process("draft-one", status="draft", title={"ja": "非公開の下書き", "en": "Hidden draft"})
+    html = client.get("/").get_data(as_text=True)
+    assert "受付中のプロセス" in html and "非公開の下書き" not in html
+    assert 'href="/processes/open-one/"' in html
