@@ -46,6 +46,11 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Objects created by hand in migrations (full-text search) are not in the models."""
+    return not (name or "").startswith(("proposals_fts", "ix_proposals_search"))
+
+
 def render_item(type_, obj, autogen_context):
     """Render the project's own column types as plain SQLAlchemy types."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
@@ -68,7 +73,7 @@ def run_migrations_offline():
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
         url=url, target_metadata=get_metadata(), literal_binds=True,
-        render_as_batch=True, render_item=render_item,
+        render_as_batch=True, render_item=render_item, include_object=include_object,
     )
 
     with context.begin_transaction():
@@ -95,6 +100,7 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions['migrate'].configure_args)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -80,6 +80,7 @@ MODEL_MODULES = (
     "participation.core.models",
     "participation.processes.models",
     "participation.surveys.models",
+    "participation.proposals.models",
 )
 
 

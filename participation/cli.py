@@ -180,9 +180,10 @@ def seed_demo():
     """Fill the database with a demo city (safe to run again)."""
     from .core import demo as core_demo
     from .processes import demo as processes_demo
+    from .proposals import demo as proposals_demo
     from .surveys import demo as surveys_demo
 
-    for seeder in (core_demo.seed, processes_demo.seed, surveys_demo.seed):
+    for seeder in (core_demo.seed, processes_demo.seed, surveys_demo.seed, proposals_demo.seed):
         line = seeder()
         if line:
             click.echo(line)

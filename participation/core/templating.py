@@ -39,10 +39,15 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def page_context():
+        from flask_login import current_user
+
+        from . import notifications
+
         lang = i18n.current_language()
         return {
             "current_language": lang,
             "city_name": i18n.localized(current_app.config["CITY_NAME"], lang),
+            "unread_notifications": notifications.unread_count(current_user),
             "language_switch": [
                 (code, LANGUAGE_NAMES.get(code, code), language_switch_url(code))
                 for code in current_app.config["LANGUAGES"]

@@ -158,3 +158,23 @@ def uploaded_file(name: str):
     response = send_from_directory(upload_dir(), name, mimetype="image/jpeg", max_age=31536000)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+@bp.get("/notifications")
+@login_required
+def notifications_page():
+    from . import notifications
+
+    items = [(n, *notifications.render(n)) for n in notifications.recent(current_user)]
+    return render_template("core/notifications.html", items=items)
+
+
+@bp.post("/notifications/read")
+@login_required
+def notifications_read():
+    from . import notifications
+
+    notifications.mark_all_read(current_user)
+    db.session.commit()
+    flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("core.notifications_page"))

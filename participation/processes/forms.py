@@ -4,8 +4,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 TITLE_MAX = 200
 TEXT_MAX = 20000
@@ -36,6 +45,14 @@ class ProcessForm(FlaskForm):
         Optional(), Length(max=TEXT_MAX, message=_l("At most %(max)d characters."))])
     start_date = DateField(_l("Start date"), validators=[InputRequired(_date_msg)], invalid_value_message=_date_msg)
     end_date = DateField(_l("End date"), validators=[InputRequired(_date_msg)], invalid_value_message=_date_msg)
+    support_limit = IntegerField(
+        _l("Supports per resident (optional)"),
+        validators=[Optional(), NumberRange(min=1, max=1000, message=_l("Please enter a number from 1 to 1000."))],
+        description=_l("How many proposals each resident may support in this process. Empty: no limit."))
+    support_threshold = IntegerField(
+        _l("Supports a proposal needs (optional)"),
+        validators=[Optional(), NumberRange(min=1, max=1000000, message=_l("Please enter a number from 1 to 1000000."))],
+        description=_l("Shown as a progress bar on each proposal. Empty: no goal."))
     hero_image = FileField(_l("Hero image (optional)"),
                            description=_l("JPEG, PNG, GIF or WebP. Shown at the top of the process page."))
     remove_hero_image = BooleanField(_l("Remove the current image"))

@@ -61,6 +61,10 @@ class Process(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Proposal rules: supports each resident may give in this process (None: no limit), and
+    # supports a proposal needs to reach its goal (None: no threshold shown).
+    support_limit: Mapped[int | None] = mapped_column(Integer)
+    support_threshold: Mapped[int | None] = mapped_column(Integer)
 
     hero_image: Mapped[Upload | None] = relationship(lazy="joined")
     phases: Mapped[list[Phase]] = relationship(

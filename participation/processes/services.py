@@ -32,7 +32,8 @@ def _snapshot(process: Process) -> dict:
         "slug": process.slug, "title": process.title, "subtitle": process.subtitle,
         "description": process.description, "start_date": process.start_date.isoformat(),
         "end_date": process.end_date.isoformat(), "status": process.status,
-        "hero_image_id": process.hero_image_id,
+        "hero_image_id": process.hero_image_id, "support_limit": process.support_limit,
+        "support_threshold": process.support_threshold,
     }
 
 
@@ -104,9 +105,16 @@ def _validate_process_data(data: dict, process: Process | None = None) -> dict:
                 raise InvalidInput(_l("The phase “%(phase)s” would fall outside the new dates. "
                                       "Change the phase first.", phase=phase.title.get("ja", "")),
                                    field="start_date")
+    limits = {}
+    for key in ("support_limit", "support_threshold"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise InvalidInput(_l("Please enter a whole number of 1 or more."), field=key)
+        limits[key] = value
     return {
         "slug": slug, "title": title, "subtitle": _translated(data.get("subtitle")),
         "description": _translated(data.get("description")), "start_date": start, "end_date": end,
+        **limits,
     }
 
 

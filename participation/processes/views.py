@@ -58,6 +58,7 @@ def _process_data(form: ProcessForm) -> dict:
         "start_date": form.start_date.data, "end_date": form.end_date.data,
         "hero_image": form.hero_image.data if getattr(form.hero_image.data, "filename", "") else None,
         "remove_hero_image": form.remove_hero_image.data,
+        "support_limit": form.support_limit.data, "support_threshold": form.support_threshold.data,
     }
 
 

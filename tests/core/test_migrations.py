@@ -9,8 +9,14 @@ from sqlalchemy import inspect
 from participation.extensions import db
 
 
+def _include(obj, name, type_, reflected, compare_to):
+    # Full-text search objects are created by hand in the proposals migration.
+    return not (name or "").startswith(("proposals_fts", "ix_proposals_search"))
+
+
 def _diff(connection):
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                           "include_object": _include})
     return compare_metadata(context, db.metadata)
 
 
@@ -45,7 +51,8 @@ def test_upgrade_builds_from_empty_and_downgrade_removes_everything(app, tmp_pat
         with db.engine.connect() as connection:
             assert _diff(connection) == []
         downgrade(revision="base")
-        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}, \
+            inspect(db.engine).get_table_names()
         upgrade()
         assert "users" in inspect(db.engine).get_table_names()
         db.engine.dispose()

@@ -1,0 +1,110 @@
+"""Following and in-app notifications, shared by every feature.
+
+A feature registers each notification kind once (`register_kind`) with a message and a link
+builder; `notify_followers` stores one row per follower. Rows carry `kind` + `data`, never
+rendered text, so each reader sees them in their own language. Delivery channels beyond the
+in-app list (e-mail later) subscribe through `CHANNELS`: each is called with the new rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import delete, func, select, update
+
+from ..extensions import db
+from . import clock
+from .models import Follow, Notification
+
+
+@dataclass(frozen=True)
+class Kind:
+    message: Any  # lazy string with %(name)s placeholders filled from Notification.data
+    url: Callable[[Notification], str]
+
+
+KINDS: dict[str, Kind] = {}
+CHANNELS: list[Callable[[list[Notification]], None]] = []
+
+
+def register_kind(name: str, message: Any, url: Callable[[Notification], str]) -> None:
+    KINDS[name] = Kind(message, url)
+
+
+def _target(target: Any) -> tuple[str, int]:
+    return target.__tablename__, target.id
+
+
+def follow(user: Any, target: Any) -> Follow:
+    target_type, target_id = _target(target)
+    existing = db.session.scalar(select(Follow).where(
+        Follow.user_id == user.id, Follow.target_type == target_type, Follow.target_id == target_id))
+    if existing is not None:
+        return existing
+    row = Follow(user_id=user.id, target_type=target_type, target_id=target_id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def unfollow(user: Any, target: Any) -> None:
+    target_type, target_id = _target(target)
+    db.session.execute(delete(Follow).where(
+        Follow.user_id == user.id, Follow.target_type == target_type, Follow.target_id == target_id))
+
+
+def is_following(user: Any, target: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    target_type, target_id = _target(target)
+    return db.session.scalar(select(func.count(Follow.id)).where(
+        Follow.user_id == user.id, Follow.target_type == target_type,
+        Follow.target_id == target_id)) > 0
+
+
+def follower_ids(target: Any) -> list[int]:
+    target_type, target_id = _target(target)
+    return list(db.session.scalars(select(Follow.user_id).where(
+        Follow.target_type == target_type, Follow.target_id == target_id)))
+
+
+def notify_followers(target: Any, kind: str, data: dict, *, exclude: Any = None) -> list[Notification]:
+    """One notification per follower of `target` (not the actor who caused it)."""
+    if kind not in KINDS:
+        raise KeyError(f"unknown notification kind {kind}")
+    target_type, target_id = _target(target)
+    skip = getattr(exclude, "id", None)
+    rows = [Notification(user_id=uid, kind=kind, target_type=target_type, target_id=target_id,
+                         data=data)
+            for uid in follower_ids(target) if uid != skip]
+    db.session.add_all(rows)
+    db.session.flush()
+    for channel in CHANNELS:
+        channel(rows)
+    return rows
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def recent(user: Any, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(user: Any) -> None:
+    db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=clock.now()))
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    """(message in the current language, link) for a stored notification."""
+    kind = KINDS.get(notification.kind)
+    if kind is None:
+        return notification.kind, "#"
+    data = {k: v for k, v in (notification.data or {}).items()}
+    return str(kind.message) % data, kind.url(notification)

@@ -1,0 +1,243 @@
+"""Proposals, their versions, images, supports, comments and official answers."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core import clock
+from ..core.errors import Conflict
+from ..core.models import Department, Upload, User, UTCDateTime
+from ..extensions import db
+
+
+class State(str, enum.Enum):
+    PUBLISHED = "published"  # no published answer yet
+    EVALUATING = "evaluating"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+STATE_LABELS = {
+    State.PUBLISHED: _l("Not answered yet"),
+    State.EVALUATING: _l("Being evaluated"),
+    State.ACCEPTED: _l("Accepted"),
+    State.REJECTED: _l("Rejected"),
+    State.WITHDRAWN: _l("Withdrawn"),
+}
+
+ANSWER_STATES = (State.EVALUATING, State.ACCEPTED, State.REJECTED)
+
+
+class IllegalTransition(Conflict):
+    pass
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+    __table_args__ = (
+        CheckConstraint("state IN ('published', 'evaluating', 'accepted', 'rejected', 'withdrawn')",
+                        name="state_valid"),
+        CheckConstraint("supports_count >= 0 AND comments_count >= 0", name="counts_positive"),
+        Index("ix_proposals_process_state_created", "process_id", "state", "created_at"),
+        Index("ix_proposals_process_supports", "process_id", "supports_count"),
+        Index("ix_proposals_process_comments", "process_id", "comments_count"),
+        Index("ix_proposals_process_created", "process_id", "created_at"),
+        Index("ix_proposals_location", "latitude", "longitude"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5), default="ja")
+    address: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(20), default=State.PUBLISHED.value)
+    supports_count: Mapped[int] = mapped_column(Integer, default=0)
+    comments_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship(lazy="joined", innerjoin=False)
+    process = relationship("Process")
+    images: Mapped[list[ProposalImage]] = relationship(
+        order_by="ProposalImage.position", lazy="selectin", cascade="all, delete-orphan")
+    versions: Mapped[list[ProposalVersion]] = relationship(
+        order_by="ProposalVersion.number", cascade="all, delete-orphan", back_populates="proposal")
+    answers: Mapped[list[ProposalAnswer]] = relationship(
+        order_by="ProposalAnswer.id", cascade="all, delete-orphan", back_populates="proposal")
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == State.WITHDRAWN.value
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    # --- transitions ---------------------------------------------------------------------------
+    def withdraw(self) -> None:
+        if self.state != State.PUBLISHED.value:
+            raise IllegalTransition(_l("Only proposals that have not been answered can be withdrawn."))
+        if self.supports_count > 0:
+            raise IllegalTransition(_l("A proposal that people already support cannot be withdrawn."))
+        self.state = State.WITHDRAWN.value
+        self.withdrawn_at = clock.now()
+
+    def apply_answer(self, answer_state: State) -> None:
+        """Make a published answer's state the public state."""
+        if self.is_withdrawn:
+            raise IllegalTransition(_l("A withdrawn proposal cannot be answered."))
+        if answer_state not in ANSWER_STATES:
+            raise IllegalTransition(_l("Unknown answer state."))
+        self.state = answer_state.value
+
+
+class ProposalVersion(db.Model):
+    """Every published text of a proposal; version 1 is the original."""
+
+    __tablename__ = "proposal_versions"
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="versions")
+
+
+class ProposalImage(db.Model):
+    __tablename__ = "proposal_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id", ondelete="RESTRICT"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    upload: Mapped[Upload] = relationship(lazy="joined")
+
+
+class Support(db.Model):
+    __tablename__ = "proposal_supports"
+    __table_args__ = (UniqueConstraint("proposal_id", "user_id"),
+                      Index("ix_proposal_supports_user_process", "user_id", "process_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class ProposalAnswer(db.Model):
+    """An official answer. Public once `published_at` is set; held until then."""
+
+    __tablename__ = "proposal_answers"
+    __table_args__ = (
+        CheckConstraint("state IN ('evaluating', 'accepted', 'rejected')", name="state_valid"),
+        Index("ix_proposal_answers_held", "proposal_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    cost: Mapped[int | None] = mapped_column(Numeric(14, 0))
+    planned_period: Mapped[str | None] = mapped_column(String(100))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+    answered_as: Mapped[str] = mapped_column(String(20))  # official / facilitator / admin
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="answers")
+    department: Mapped[Department | None] = relationship(lazy="joined")
+    answered_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+
+class Alignment(int, enum.Enum):
+    AGAINST = -1
+    NEUTRAL = 0
+    FOR = 1
+
+
+ALIGNMENT_LABELS = {
+    Alignment.FOR: _l("In favour"),
+    Alignment.NEUTRAL: _l("Neutral"),
+    Alignment.AGAINST: _l("Against"),
+}
+
+MAX_COMMENT_DEPTH = 3  # a comment, a reply, a reply to the reply
+
+
+class Comment(db.Model):
+    __tablename__ = "proposal_comments"
+    __table_args__ = (
+        CheckConstraint("alignment IN (-1, 0, 1)", name="alignment_valid"),
+        CheckConstraint("depth >= 1 AND depth <= 3", name="depth_valid"),
+        Index("ix_proposal_comments_proposal_created", "proposal_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_comments.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5), default="ja")
+    alignment: Mapped[int] = mapped_column(Integer, default=0)
+    upvotes: Mapped[int] = mapped_column(Integer, default=0)
+    downvotes: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def score(self) -> int:
+        return self.upvotes - self.downvotes
+
+
+class CommentVote(db.Model):
+    __tablename__ = "proposal_comment_votes"
+    __table_args__ = (UniqueConstraint("comment_id", "user_id"),
+                      CheckConstraint("value IN (-1, 1)", name="value_valid"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("proposal_comments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(Integer)
