@@ -330,6 +330,12 @@ def withdraw_proposal(user: Any, proposal: Proposal) -> Proposal:
     return proposal
 
 
+def _lock(model, row_id: int) -> None:
+    """Serialize writers on one row (PostgreSQL row lock; SQLite already has one writer), so
+    counters recomputed after the lock see every committed row."""
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
 def _recount_supports(proposal: Proposal) -> None:
     """The counter is recomputed from the rows in the same statement: it cannot drift."""
     db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(
@@ -356,6 +362,11 @@ def support(user: Any, proposal: Proposal) -> Proposal:
     if db.session.scalar(select(Support.id).where(Support.proposal_id == proposal.id,
                                                   Support.user_id == user.id)) is not None:
         raise Conflict(_l("You already support this proposal."))
+    _lock(Proposal, proposal.id)
+    if process.support_limit:
+        from ..core.models import User
+
+        _lock(User, user.id)  # one resident's supports are counted one at a time
     left = support_limit_left(process, user)
     if left == 0:
         raise Conflict(_l("You have used all %(n)d of your supports in this process. Remove one "
@@ -372,6 +383,7 @@ def support(user: Any, proposal: Proposal) -> Proposal:
 
 def unsupport(user: Any, proposal: Proposal) -> Proposal:
     process_services.require(proposal.process, Capability.SUPPORT, user)
+    _lock(Proposal, proposal.id)
     removed = db.session.execute(delete(Support).where(Support.proposal_id == proposal.id,
                                                        Support.user_id == user.id)).rowcount
     if not removed:
@@ -432,6 +444,7 @@ def add_comment(user: Any, proposal: Proposal, body: str, alignment: int = 0,
         if parent.depth >= MAX_COMMENT_DEPTH:
             raise InvalidInput(_l("Replies can be nested at most %(n)d levels deep.", n=MAX_COMMENT_DEPTH))
         depth = parent.depth + 1
+    _lock(Proposal, proposal.id)
     comment = Comment(proposal_id=proposal.id, author_id=user.id, parent_id=parent_id, depth=depth,
                       body=body, alignment=alignment, language=language)
     db.session.add(comment)
@@ -457,6 +470,7 @@ def delete_comment(user: Any, comment: Comment, proposal: Proposal) -> Comment:
     """The author's own deletion anonymises: the text and the name go, the replies stay."""
     if not permissions.can_delete_comment(user, comment):
         raise PermissionDenied(_l("Only the author can delete this comment."))
+    _lock(Proposal, proposal.id)
     comment.deleted_at = clock.now()
     comment.body = ""
     comment.author_id = None
@@ -472,6 +486,7 @@ def vote_comment(user: Any, comment: Comment, value: int) -> Comment:
         raise PermissionDenied(_l("You cannot vote on your own comment."))
     if comment.is_deleted:
         raise Conflict(_l("You cannot vote on a deleted comment."))
+    _lock(Comment, comment.id)
     existing = db.session.scalar(select(CommentVote).where(CommentVote.comment_id == comment.id,
                                                            CommentVote.user_id == user.id))
     if existing is not None and existing.value == value:
