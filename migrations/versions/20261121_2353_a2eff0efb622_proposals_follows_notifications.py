@@ -57,6 +57,7 @@ def upgrade():
     sa.Column('latitude', sa.Float(), nullable=True),
     sa.Column('longitude', sa.Float(), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('random_key', sa.Integer(), nullable=False),
     sa.Column('supports_count', sa.Integer(), nullable=False),
     sa.Column('comments_count', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -73,6 +74,7 @@ def upgrade():
         batch_op.create_index('ix_proposals_location', ['latitude', 'longitude'], unique=False)
         batch_op.create_index('ix_proposals_process_comments', ['process_id', 'comments_count'], unique=False)
         batch_op.create_index('ix_proposals_process_created', ['process_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_proposals_process_random', ['process_id', 'random_key', 'state'], unique=False)
         batch_op.create_index('ix_proposals_process_state_created', ['process_id', 'state', 'created_at'], unique=False)
         batch_op.create_index('ix_proposals_process_supports', ['process_id', 'supports_count'], unique=False)
 
@@ -206,6 +208,7 @@ def downgrade():
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.drop_index('ix_proposals_process_supports')
         batch_op.drop_index('ix_proposals_process_state_created')
+        batch_op.drop_index('ix_proposals_process_random')
         batch_op.drop_index('ix_proposals_process_created')
         batch_op.drop_index('ix_proposals_process_comments')
         batch_op.drop_index('ix_proposals_location')

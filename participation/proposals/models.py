@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -58,6 +59,7 @@ class Proposal(db.Model):
         Index("ix_proposals_process_comments", "process_id", "comments_count"),
         Index("ix_proposals_process_created", "process_id", "created_at"),
         Index("ix_proposals_location", "latitude", "longitude"),
+        Index("ix_proposals_process_random", "process_id", "random_key", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +72,8 @@ class Proposal(db.Model):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(20), default=State.PUBLISHED.value)
+    # A fixed random position; each visitor reads the shuffle from their own starting point.
+    random_key: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbelow(2**31))
     supports_count: Mapped[int] = mapped_column(Integer, default=0)
     comments_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
