@@ -165,7 +165,11 @@ def post_form(client):
         from werkzeug.datastructures import MultiDict
 
         # MultiDict keeps repeated keys (checkboxes); a plain dict's tuple values are files.
-        data = data.copy() if isinstance(data, MultiDict) else MultiDict(list(data.items()))
+        if isinstance(data, MultiDict):
+            data = data.copy()
+        else:  # a list value is several values (checkboxes, several files)
+            data = MultiDict([(k, item) for k, v in data.items()
+                              for item in (v if isinstance(v, list) else [v])])
         data["csrf_token"] = csrf_token(client, page or url)
         return client.post(url, data=data, **kwargs)
 

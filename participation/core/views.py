@@ -178,3 +178,12 @@ def notifications_read():
     db.session.commit()
     flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("core.notifications_page"))
+
+
+@bp.get("/static/leaflet/<path:filename>")
+def leaflet_static(filename: str):
+    """Leaflet, served from the xstatic-leaflet package (no CDN)."""
+    import xstatic.pkg.leaflet as leaflet
+    from flask import send_from_directory
+
+    return send_from_directory(leaflet.BASE_DIR, filename, max_age=86400)

@@ -603,3 +603,47 @@ def test_process_page_shows_proposal_figures_and_call_to_action(client, make_pro
     make_proposal(process)
     html = client.get("/processes/square/").get_data(as_text=True)
     assert "提案する" in html and "提案数" in html and 'href="/processes/square/proposals/new"' in html
+
+
+def test_up_to_three_photos_and_no_orphans_when_refused(app, client, login, make_user, make_process, post_form):
+    import io
+
+    from PIL import Image
+
+    from participation.core import uploads
+
+    def photo(color):
+        out = io.BytesIO()
+        Image.new("RGB", (64, 48), color).save(out, format="JPEG")
+        return io.BytesIO(out.getvalue())
+
+    make_process("square")
+    login(make_user())
+    data = {"step": "2", "title": "写真つきの提案", "body": "写真を見てください。"}
+    four = post_form("/processes/square/proposals/new",
+                     {**data, "images": [(photo(c), f"{c}.jpg") for c in ("red", "green", "blue", "white")]},
+                     content_type="multipart/form-data")
+    assert four.status_code == 400
+    assert "添付できる写真は3枚までです。" in four.get_data(as_text=True)
+    bad = post_form("/processes/square/proposals/new",
+                    {**data, "images": [(photo("red"), "a.jpg"), (io.BytesIO(b"MZ not an image"), "b.jpg")]},
+                    content_type="multipart/form-data")
+    assert bad.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Proposal.id))) == 0
+        assert list(uploads.upload_dir().glob("*.jpg")) == []  # the valid first photo was removed too
+    ok = post_form("/processes/square/proposals/new",
+                   {**data, "images": [(photo("red"), "a.jpg"), (photo("blue"), "b.jpg")]},
+                   content_type="multipart/form-data")
+    assert ok.status_code == 302
+    html = client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert html.count('alt="提案の写真') == 2
+
+
+def test_map_is_an_enhancement(client, make_process):
+    make_process("square")
+    html = client.get("/processes/square/proposals/").get_data(as_text=True)
+    assert 'data-geojson="/processes/square/proposals.geojson"' in html
+    assert "地図を表示するにはJavaScriptが必要です。" in html
+    with client.get("/static/leaflet/leaflet.js") as response:
+        assert response.status_code == 200
