@@ -74,10 +74,11 @@ def _wipe(app) -> None:
 
 
 @pytest.fixture
-def app(backend_app):
+def app(backend_app, tmp_path):
     limiter.reset()
     clock.unfreeze()
     saved = dict(backend_app.config)
+    backend_app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")  # files of this test only
     yield backend_app
     backend_app.config.clear()
     backend_app.config.update(saved)
