@@ -92,6 +92,9 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute;20 per hour")
 
+    # Proposals
+    PROPOSAL_EDIT_MINUTES = int(_env_float("PROPOSAL_EDIT_MINUTES", 15))
+
     # Accounts
     PASSWORD_MIN_LENGTH = 8
     PASSWORD_HASH_METHOD = "scrypt"
