@@ -81,6 +81,7 @@ MODEL_MODULES = (
     "participation.processes.models",
     "participation.surveys.models",
     "participation.proposals.models",
+    "participation.issues.models",
 )
 
 

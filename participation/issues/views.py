@@ -1,4 +1,380 @@
-"""Routes of the issues feature."""
-from flask import Blueprint
+"""Street issue pages: map and list, reporting in two steps, the issue page, triage, statistics."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..core import geo, notifications
+from ..core.errors import InvalidInput, ServiceError
+from ..core.forms import attach_error
+from ..core.i18n import current_language, localized
+from ..extensions import db
+from . import permissions, services
+from .forms import LocationForm, ReassignForm, ReopenForm, ReportForm, StatusForm, TemplateForm, UpdateForm
+from .models import GROUP_LABELS, GROUPS, STATUS_LABELS, ResponseTemplate, Status
 
 bp = Blueprint("issues", __name__, template_folder="templates")
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    if value == "":
+        return None
+    if not value.isdigit() or len(value) > 9:
+        abort(400, description=_l("The filter value must be a number."))
+    return int(value)
+
+
+def _category_choices(form) -> None:
+    form.category_id.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(str(c.id), localized(c.name), optgroup=localized(c.group) or None)
+        for c in services.categories()]
+
+
+def _status_choices(form) -> None:
+    form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s], optgroup=str(GROUP_LABELS[s.group]))
+                           for s in Status if s is not Status.FIXED_BY_REPORTER]
+
+
+# --- finding ------------------------------------------------------------------------------------
+
+@bp.get("/issues/")
+def index():
+    group = request.args.get("group") or None
+    group = group if group in GROUPS else None
+    filters = dict(group=group, category_id=_int_arg("category"), department_id=_int_arg("department"),
+                   area_id=_int_arg("area"), include_old_closed=request.args.get("old") == "1")
+    page = _int_arg("page") or 1
+    listing = services.list_issues(page=min(page, 100_000), **filters)
+    query_args = {k: v for k, v in {"group": group, "category": filters["category_id"],
+                                     "department": filters["department_id"], "area": filters["area_id"],
+                                     "old": "1" if filters["include_old_closed"] else None}.items() if v}
+    return render_template("issues/index.html", listing=listing, filters=filters, query_args=query_args,
+                           categories=services.categories(), departments=services.departments(),
+                           areas=services.areas(), group_labels=GROUP_LABELS)
+
+
+@bp.get("/issues.geojson")
+def geojson():
+    try:
+        bbox = geo.parse_bbox(request.args.get("bbox"))
+        category = request.args.get("category", "")
+        if category and not category.isdigit():
+            raise InvalidInput(_l("The filter value must be a number."))
+        data = services.geojson(bbox, status=request.args.get("status") or None,
+                                category_id=int(category) if category else None,
+                                group=request.args.get("group") or None)
+    except InvalidInput as exc:
+        return jsonify({"error": {"code": 400, "message": str(exc.message)}}), 400
+    return jsonify(data)
+
+
+@bp.get("/issues/nearby.json")
+def nearby():
+    try:
+        category = services.get_category(request.args.get("category_id"))
+        lat, lon = geo.clean_location(request.args.get("lat"), request.args.get("lon"), required=True)
+    except InvalidInput as exc:
+        return jsonify({"error": {"code": 400, "message": str(exc.message)}}), 400
+    found = services.nearby_open_issues(category.id, lat, lon)
+    return jsonify({"issues": [{"id": n.issue.id, "title": n.issue.title, "distance_m": round(n.distance_m),
+                                "status": n.issue.status, "url": url_for("issues.detail", issue_id=n.issue.id)}
+                               for n in found]})
+
+
+@bp.get("/issues/stats")
+def stats():
+    return render_template("issues/stats.html", stats=services.response_stats())
+
+
+# --- reporting ----------------------------------------------------------------------------------
+
+@bp.route("/issues/new", methods=["GET", "POST"])
+@login_required
+def new():
+    step = request.form.get("step", "1")
+    if request.method == "GET" or step == "1":
+        form = LocationForm()
+        _category_choices(form)
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                values = services.validate_report({**form.data, "title": "--"})
+            except ServiceError as exc:
+                attach_error(form, exc)
+            else:
+                return _details(form, values)
+        status = 400 if request.method == "POST" else 200
+        return render_template("issues/new.html", form=form, boundary=services.boundary_geojson()), status
+
+    form = ReportForm()
+    _category_choices(form)
+    if form.validate_on_submit():
+        data = {**form.data, "photos": request.files.getlist("photos"), "language": current_language()}
+        try:
+            values = services.validate_report(data)
+            shown = {int(x) for x in (form.shown_nearby.data or "").split(",") if x.isdigit()}
+            found = services.nearby_open_issues(values["category"].id, values["latitude"], values["longitude"])
+            if any(n.issue.id not in shown for n in found):
+                flash(_("Reports nearby have just been filed. Please check them first."), "info")
+                return _details(form, values, found=found)
+            issue = services.report_issue(current_user, data)
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Thank you! Your report has been sent to %(department)s. You will be notified of every step.",
+                    department=localized(issue.department.name)), "success")
+            return redirect(url_for("issues.detail", issue_id=issue.id))
+    return render_template("issues/new_details.html", form=form, nearby=[], category=None), 400
+
+
+def _details(form, values, found=None):
+    found = services.nearby_open_issues(values["category"].id, values["latitude"], values["longitude"]) \
+        if found is None else found
+    report = ReportForm(formdata=None, category_id=str(values["category"].id), address=values["address"] or "",
+                        latitude=str(values["latitude"]), longitude=str(values["longitude"]),
+                        title=getattr(form, "title", None) and form.title.data or "",
+                        details=getattr(form, "details", None) and form.details.data or "",
+                        shown_nearby=",".join(str(n.issue.id) for n in found))
+    _category_choices(report)
+    return render_template("issues/new_details.html", form=report, nearby=found, category=values["category"])
+
+
+# --- one issue ----------------------------------------------------------------------------------
+
+def _page(issue, *, status: int = 200, error: str | None = None, forms: dict | None = None):
+    forms = forms or {}
+    status_form = forms.get("status") or StatusForm(formdata=None)
+    _status_choices(status_form)
+    templates = services.templates_for(issue.department_id)
+    status_form.template_id.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(t.id), f"{STATUS_LABELS[Status(t.status)]}: {localized(t.title)}") for t in templates]
+    reassign_form = forms.get("reassign") or ReassignForm(formdata=None)
+    reassign_form.department_id.choices = [SelectChoice(str(d.id), localized(d.name)) for d in services.departments()]
+    duplicate = services.get_issue(issue.duplicate_of_id) if issue.duplicate_of_id else None
+    return render_template(
+        "issues/detail.html", issue=issue, error=error, timeline=services.timeline(issue),
+        update_form=forms.get("update") or UpdateForm(formdata=None), status_form=status_form,
+        reassign_form=reassign_form, reopen_form=forms.get("reopen") or ReopenForm(formdata=None),
+        following=notifications.is_following(current_user, issue),
+        me_too=services.has_me_too(current_user, issue), duplicate=duplicate,
+    ), status
+
+
+@bp.get("/issues/<int:issue_id>")
+def detail(issue_id: int):
+    return _page(services.get_issue(issue_id))
+
+
+def _act(issue, action, success: str, forms: dict | None = None):
+    try:
+        action()
+    except ServiceError as exc:
+        db.session.rollback()
+        return _page(issue, status=exc.status_code, error=str(exc.message), forms=forms)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("issues.detail", issue_id=issue.id) + "#timeline")
+
+
+@bp.post("/issues/<int:issue_id>/metoo")
+@login_required
+def metoo(issue_id: int):
+    issue = services.get_issue(issue_id)
+    return _act(issue, lambda: services.me_too(current_user, issue),
+                _("Counted: you have this problem too. You now follow this issue."))
+
+
+@bp.post("/issues/<int:issue_id>/follow")
+@login_required
+def follow(issue_id: int):
+    issue = services.get_issue(issue_id)
+    if request.form.get("action") == "unfollow":
+        return _act(issue, lambda: notifications.unfollow(current_user, issue), _("You no longer follow this issue."))
+    return _act(issue, lambda: notifications.follow(current_user, issue),
+                _("You follow this issue. You will be notified of every change."))
+
+
+@bp.post("/issues/<int:issue_id>/updates")
+@login_required
+def add_update(issue_id: int):
+    issue = services.get_issue(issue_id)
+    form = UpdateForm()
+    if not form.validate_on_submit():
+        return _page(issue, status=400, error=_("Please check your update."), forms={"update": form})
+    photos = request.files.getlist("photos")
+    if request.form.get("action") == "fixed":
+        return _act(issue, lambda: services.mark_fixed(current_user, issue, form.note.data, photos),
+                    _("Thank you! The issue is marked as fixed."), {"update": form})
+    return _act(issue, lambda: services.add_update(current_user, issue, form.note.data, photos),
+                _("Your update has been published."), {"update": form})
+
+
+def _note_or_template(form, issue) -> str:
+    note = form.note.data or ""
+    if not note.strip() and form.template_id.data:
+        template = db.session.get(ResponseTemplate, int(form.template_id.data)) \
+            if str(form.template_id.data).isdigit() else None
+        if template is None or template.department_id != issue.department_id:
+            raise InvalidInput(_l("This template does not exist."), field="template_id")
+        note = localized(template.text)
+    return note
+
+
+@bp.post("/issues/<int:issue_id>/status")
+@login_required
+def change_status(issue_id: int):
+    issue = services.get_issue(issue_id)
+    if not permissions.can_manage_issue(current_user, issue):
+        abort(403, description=_l("Only officials of the responsible department can change this issue."))
+    form = StatusForm()
+    _status_choices(form)
+    if not form.validate_on_submit():
+        return _page(issue, status=400, error=_("Please check the status form."), forms={"status": form})
+    return _act(issue, lambda: services.change_status(
+        current_user, issue, form.status.data, _note_or_template(form, issue),
+        duplicate_of_id=form.duplicate_of_id.data or None,
+        photos=request.files.getlist("photos")), _("The status has been changed."), {"status": form})
+
+
+@bp.post("/issues/<int:issue_id>/reassign")
+@login_required
+def reassign(issue_id: int):
+    issue = services.get_issue(issue_id)
+    form = ReassignForm()
+    if not form.validate_on_submit():
+        return _page(issue, status=400, error=_("Please choose a department."), forms={"reassign": form})
+    return _act(issue, lambda: services.reassign(current_user, issue, form.department_id.data, form.note.data),
+                _("The issue has been passed to another department."), {"reassign": form})
+
+
+@bp.post("/issues/<int:issue_id>/assign")
+@login_required
+def assign(issue_id: int):
+    issue = services.get_issue(issue_id)
+    return _act(issue, lambda: services.assign_to_me(current_user, issue), _("The issue is assigned to you."))
+
+
+@bp.post("/issues/<int:issue_id>/reopen")
+@login_required
+def reopen(issue_id: int):
+    issue = services.get_issue(issue_id)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        return _page(issue, status=400, error=_("Please write a public note explaining this change."),
+                     forms={"reopen": form})
+    return _act(issue, lambda: services.reopen(current_user, issue, form.reason.data),
+                _("The issue is open again."), {"reopen": form})
+
+
+# --- triage and templates -----------------------------------------------------------------------
+
+def _triage_department() -> int:
+    if not permissions.can_triage(current_user):
+        abort(403, description=_l("The triage page is for city officials."))
+    requested = _int_arg("department") or (int(request.form["department"]) if
+                                           request.form.get("department", "").isdigit() else None)
+    own = sorted(current_user.department_ids)
+    if requested and (requested in own or permissions.is_admin(current_user)):
+        return requested
+    if own:
+        return own[0]
+    departments = services.departments()
+    if not departments:
+        abort(404)
+    return departments[0].id
+
+
+@bp.route("/admin/triage", methods=["GET", "POST"])
+@login_required
+def triage():
+    department_id = _triage_department()
+    form = StatusForm()
+    _status_choices(form)
+    templates = services.templates_for(department_id)
+    form.template_id.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(t.id), f"{STATUS_LABELS[Status(t.status)]}: {localized(t.title)}") for t in templates]
+    status_code = 200
+    if request.method == "POST":
+        ids = [int(x) for x in request.form.getlist("issue_ids") if x.isdigit()]
+        if form.validate_on_submit():
+            try:
+                # Templates belong to a department: check them against the queue's department.
+                queue_owner = SimpleNamespace(department_id=department_id)
+                count = services.bulk_change_status(current_user, ids, form.status.data,
+                                                    _note_or_template(form, queue_owner))
+            except ServiceError as exc:
+                db.session.rollback()
+                attach_error(form, exc)
+                status_code = exc.status_code
+            else:
+                db.session.commit()
+                flash(_("%(n)d issues have been updated.", n=count), "success")
+                return redirect(url_for("issues.triage", department=department_id))
+        else:
+            status_code = 400
+    department = db.session.get(services.Department, department_id)
+    return render_template("issues/triage.html", queue=services.triage_queue(current_user, department_id),
+                           form=form, department=department, departments=services.departments()), status_code
+
+
+@bp.post("/admin/triage/<int:issue_id>/assign")
+@login_required
+def triage_assign(issue_id: int):
+    issue = services.get_issue(issue_id)
+    services.assign_to_me(current_user, issue)
+    db.session.commit()
+    flash(_("The issue is assigned to you."), "success")
+    return redirect(url_for("issues.triage", department=issue.department_id))
+
+
+@bp.route("/admin/templates", methods=["GET", "POST"])
+@login_required
+def templates():
+    department_id = _triage_department()
+    form = TemplateForm()
+    form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in Status]
+    status_code = 200
+    if form.validate_on_submit():
+        try:
+            services.add_template(current_user, department_id, form.status.data,
+                                  {"ja": form.title_ja.data, "en": form.title_en.data or ""},
+                                  {"ja": form.text_ja.data, "en": form.text_en.data or ""})
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status_code = exc.status_code
+        else:
+            db.session.commit()
+            flash(_("The template has been saved."), "success")
+            return redirect(url_for("issues.templates", department=department_id))
+    elif request.method == "POST":
+        status_code = 400
+    return render_template("issues/templates.html", form=form, templates=services.templates_for(department_id),
+                           department=db.session.get(services.Department, department_id)), status_code
+
+
+@bp.post("/admin/templates/<int:template_id>/delete")
+@login_required
+def template_delete(template_id: int):
+    services.delete_template(current_user, template_id)
+    db.session.commit()
+    flash(_("The template has been deleted."), "success")
+    return redirect(url_for("issues.templates"))
+
+
+@bp.app_template_global()
+def issue_status_label(status: str) -> str:
+    return str(STATUS_LABELS[Status(status)])
+
+
+@bp.app_template_global()
+def issue_role_label(role: str) -> str:
+    return str({"official": _l("City official"), "admin": _l("Administrator"),
+                "reporter": _l("The reporter"), "resident": _l("A resident")}.get(role, role))

@@ -12,7 +12,7 @@ from sqlalchemy import and_, column, delete, func, literal_column, or_, select, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..core import audit, clock, notifications, uploads
+from ..core import audit, clock, geo, notifications, uploads
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import Follow, Role
 from ..core.permissions import is_admin, is_facilitator, is_official
@@ -87,17 +87,7 @@ def _clean_body(body: str | None) -> str:
 
 
 def clean_location(latitude: Any, longitude: Any) -> tuple[float | None, float | None]:
-    """Both or neither; numbers in range; refuses NaN and infinities."""
-    if latitude in (None, "") and longitude in (None, ""):
-        return None, None
-    try:
-        lat, lon = float(latitude), float(longitude)
-    except (TypeError, ValueError):
-        raise InvalidInput(_l("Please give the location as latitude and longitude numbers."),
-                           field="latitude") from None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InvalidInput(_l("The location is not a valid latitude and longitude."), field="latitude")
-    return lat, lon
+    return geo.clean_location(latitude, longitude)
 
 
 # --- similarity (character n-grams, so Japanese works) ------------------------------------------
@@ -261,20 +251,7 @@ def geojson(process: Process, bbox: tuple[float, float, float, float] | None, li
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > limit}
 
 
-def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
-    if raw is None or raw == "":
-        return None
-    parts = raw.split(",")
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        raise InvalidInput(_l("bbox must be four numbers: min longitude, min latitude, max longitude, max latitude.")) from None
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise InvalidInput(_l("bbox must be four numbers: min longitude, min latitude, max longitude, max latitude."))
-    min_lon, min_lat, max_lon, max_lat = values
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise InvalidInput(_l("bbox must be four numbers: min longitude, min latitude, max longitude, max latitude."))
-    return values
+parse_bbox = geo.parse_bbox
 
 
 # --- residents' actions -------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""Street issue forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .services import DETAILS_MAX, NOTE_MAX, TITLE_MAX, TITLE_MIN
+
+_max = _l("At most %(max)d characters.")
+
+
+class LocationForm(FlaskForm):
+    category_id = SelectField(_l("What is the problem?"), validate_choice=False,
+                              validators=[DataRequired(_l("Please choose a category from the list."))])
+    address = StringField(_l("Address or landmark"), validators=[Optional(), Length(max=200, message=_max)],
+                          description=_l("For example: in front of 3-2 Midori-cho, near the bus stop."))
+    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)], render_kw={"inputmode": "decimal"})
+    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)], render_kw={"inputmode": "decimal"})
+
+
+class ReportForm(LocationForm):
+    title = StringField(_l("Title"), validators=[
+        DataRequired(_l("Please enter a title.")),
+        Length(min=TITLE_MIN, max=TITLE_MAX, message=_l("The title must be between %(min)d and %(max)d characters long."))],
+        description=_l("In a few words, for example: deep pothole in the left lane."))
+    details = TextAreaField(_l("Details (optional)"), validators=[
+        Optional(), Length(max=DETAILS_MAX, message=_l("The details can be at most %(max)d characters long."))],
+        description=_l("What, where exactly, since when, how dangerous."))
+    photos = MultipleFileField(_l("Photos (optional, up to 3)"), render_kw={"accept": "image/*"},
+                               description=_l("JPEG, PNG, GIF or WebP. Location data is removed from photos."))
+    show_name = BooleanField(_l("Show my name publicly"),
+                             description=_l("Off: the public sees “a resident”. City staff always see who reported."))
+    shown_nearby = HiddenField()
+
+
+class UpdateForm(FlaskForm):
+    note = TextAreaField(_l("Your update"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)])
+    photos = MultipleFileField(_l("Photos (optional, up to 3)"), render_kw={"accept": "image/*"})
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), validate_choice=False,
+                         validators=[DataRequired(_l("Please choose a status."))])
+    template_id = SelectField(_l("Response template (optional)"), validate_choice=False, validators=[Optional()],
+                              description=_l("Used as the note when the note is left empty."))
+    note = TextAreaField(_l("Public note"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)],
+                         description=_l("Required for closed statuses. Everyone can read it."))
+    duplicate_of_id = StringField(_l("Original issue number (for duplicates)"),
+                                  validators=[Optional(), Length(max=12)], render_kw={"inputmode": "numeric"})
+
+
+class ReassignForm(FlaskForm):
+    department_id = SelectField(_l("Department"), validate_choice=False,
+                                validators=[DataRequired(_l("Please choose a department."))])
+    note = TextAreaField(_l("Public note"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)])
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Why is it not solved?"), validators=[
+        DataRequired(_l("Please write a public note explaining this change.")), Length(max=NOTE_MAX, message=_max)])
+
+
+class TemplateForm(FlaskForm):
+    status = SelectField(_l("Status"), validate_choice=False, validators=[DataRequired()])
+    title_ja = StringField(_l("Title (Japanese)"), validators=[DataRequired(_l("Please enter the title in Japanese.")),
+                                                               Length(max=100, message=_max)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=100, message=_max)])
+    text_ja = TextAreaField(_l("Text (Japanese)"), validators=[DataRequired(_l("Please enter the text in Japanese.")),
+                                                               Length(max=NOTE_MAX, message=_max)])
+    text_en = TextAreaField(_l("Text (English)"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)])
