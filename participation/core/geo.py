@@ -59,3 +59,24 @@ def clean_location(latitude, longitude, *, required: bool = False) -> tuple[floa
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidInput(_l("The location is not a valid latitude and longitude."), field="latitude")
     return lat, lon
+
+
+# --- grid cells: an integer per ~270 m square, so "near here" is an indexed IN (...) lookup -------
+
+CELL_LAT = 0.0025  # degrees, about 278 m
+CELL_LON = 0.003  # degrees, about 270 m at 35° north
+_ROW = 1_000_000
+
+
+def cell_of(lat: float, lon: float) -> int:
+    return math.floor((lat + 90) / CELL_LAT) * _ROW + math.floor((lon + 180) / CELL_LON)
+
+
+def cells_for_bbox(bbox: tuple[float, float, float, float], limit: int = 100) -> list[int] | None:
+    """Every cell the bbox touches, or None when there would be more than `limit` of them."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    rows = range(math.floor((min_lat + 90) / CELL_LAT), math.floor((max_lat + 90) / CELL_LAT) + 1)
+    cols = range(math.floor((min_lon + 180) / CELL_LON), math.floor((max_lon + 180) / CELL_LON) + 1)
+    if len(rows) * len(cols) > limit:
+        return None
+    return [r * _ROW + c for r in rows for c in cols]

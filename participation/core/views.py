@@ -28,10 +28,13 @@ _attach = attach_error
 
 @bp.get("/")
 def home():
+    from ..issues import services as issue_services
     from ..processes import services as process_services
 
+    recent = issue_services.list_issues(page=1)
     return render_template("core/home.html", user_count=services.count_users(),
-                           processes=process_services.list_public_processes("active")[:6])
+                           processes=process_services.list_public_processes("active")[:6],
+                           recent_issues=recent.items[:5], figures=issue_services.home_figures())
 
 
 @bp.get("/healthz")

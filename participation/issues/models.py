@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Float,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core import clock
+from ..core import clock, geo
 from ..core.errors import Conflict
 from ..core.models import Department, Upload, User, UTCDateTime
 from ..extensions import db
@@ -110,6 +111,11 @@ class CategoryOverride(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
 
 
+def _geocell_default(context) -> int:
+    params = context.get_current_parameters()
+    return geo.cell_of(params["latitude"], params["longitude"])
+
+
 class Issue(db.Model):
     __tablename__ = "issues"
     __table_args__ = (
@@ -119,8 +125,8 @@ class Issue(db.Model):
             "'internal_referral')", name="status_valid"),
         CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180",
                         name="location_valid"),
-        Index("ix_issues_location", "latitude", "longitude"),
-        Index("ix_issues_category_location", "category_id", "latitude", "longitude"),
+        Index("ix_issues_category_cell", "category_id", "geocell"),
+        Index("ix_issues_cell_created", "geocell", "created_at"),
         Index("ix_issues_department_status_created", "department_id", "status", "created_at"),
         Index("ix_issues_created", "created_at"),
         Index("ix_issues_closed_at", "closed_at"),
@@ -139,6 +145,8 @@ class Issue(db.Model):
     address: Mapped[str | None] = mapped_column(String(200))
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
+    # The ~270 m grid cell of the location (core.geo.cell_of): nearby and map queries use it.
+    geocell: Mapped[int] = mapped_column(BigInteger, default=_geocell_default)
     show_name: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default=Status.OPEN.value)
     metoo_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -172,20 +172,25 @@ def nearby_open_issues(category_id: int, lat: float, lon: float, *, radius_m: fl
                        limit: int = NEARBY_LIMIT, exclude_id: int | None = None) -> list[Nearby]:
     """Open issues of the category within `radius_m`, nearest first: an index range query on a
     bounding box, then the exact great-circle distance."""
-    min_lon, min_lat, max_lon, max_lat = geo.bbox_around(lat, lon, radius_m)
-    query = select(Issue).where(
-        Issue.category_id == category_id,
+    box = geo.bbox_around(lat, lon, radius_m)
+    min_lon, min_lat, max_lon, max_lat = box
+    query = select(Issue.id, Issue.latitude, Issue.longitude).where(
+        Issue.category_id == category_id, Issue.geocell.in_(geo.cells_for_bbox(box, limit=10_000)),
         Issue.latitude.between(min_lat, max_lat), Issue.longitude.between(min_lon, max_lon),
         Issue.status.in_([s.value for s in OPEN_STATUSES]))
     if exclude_id:
         query = query.where(Issue.id != exclude_id)
     found = []
-    for issue in db.session.scalars(query.limit(2000)):
-        distance = geo.distance_m(lat, lon, issue.latitude, issue.longitude)
+    for issue_id, issue_lat, issue_lon in db.session.execute(query.limit(5000)):
+        distance = geo.distance_m(lat, lon, issue_lat, issue_lon)
         if distance <= radius_m:
-            found.append(Nearby(issue, distance))
-    found.sort(key=lambda n: (n.distance_m, n.issue.id))
-    return found[:limit]
+            found.append((distance, issue_id))
+    found.sort()
+    found = found[:limit]
+    if not found:
+        return []
+    issues = {i.id: i for i in db.session.scalars(select(Issue).where(Issue.id.in_([i for _d, i in found])))}
+    return [Nearby(issues[issue_id], distance) for distance, issue_id in found]
 
 
 # --- reporting ----------------------------------------------------------------------------------
@@ -490,13 +495,18 @@ def list_issues(page: int = 1, **filters) -> Listing:
 def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | None = None,
             category_id: int | None = None, group: str | None = None) -> dict:
     conditions = _filters(status=status, category_id=category_id, group=group)
+    query = select(Issue.id, Issue.title, Issue.status, Issue.latitude, Issue.longitude,
+                   Issue.category_id, Issue.created_at)
     if bbox:
         min_lon, min_lat, max_lon, max_lat = bbox
         conditions += [Issue.latitude.between(min_lat, max_lat), Issue.longitude.between(min_lon, max_lon)]
+        cells = geo.cells_for_bbox(bbox)
+        if cells is not None:  # a street-level view: look up its grid cells through the index
+            conditions.append(Issue.geocell.in_(cells))
+        # else a wide view: the newest-first index is walked and reports outside are skipped
     rows = db.session.execute(
-        select(Issue.id, Issue.title, Issue.status, Issue.latitude, Issue.longitude, Issue.category_id,
-               Issue.created_at)
-        .where(*conditions).order_by(Issue.created_at.desc(), Issue.id.desc()).limit(GEOJSON_LIMIT + 1)).all()
+        query.where(*conditions).order_by(Issue.created_at.desc(), Issue.id.desc())
+        .limit(GEOJSON_LIMIT + 1)).all()
     features = [{
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
@@ -518,6 +528,13 @@ def triage_queue(official: Any, department_id: int | None = None) -> list[Issue]
         select(Issue).where(Issue.department_id == department_id,
                             Issue.status.in_([s.value for s in OPEN_STATUSES]))
         .order_by(Issue.acknowledged_at.is_not(None), Issue.created_at, Issue.id).limit(500)))
+
+
+def home_figures() -> dict[str, int]:
+    open_count, fixed_count = db.session.execute(select(
+        func.count(Issue.id).filter(Issue.status.in_([s.value for s in OPEN_STATUSES])),
+        func.count(Issue.id).filter(Issue.fixed_at.is_not(None)))).one()
+    return {"open": open_count or 0, "fixed": fixed_count or 0}
 
 
 # --- public response-time figures ---------------------------------------------------------------

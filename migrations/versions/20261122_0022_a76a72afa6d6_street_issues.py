@@ -1,8 +1,8 @@
 """street issues
 
-Revision ID: 23148380828e
+Revision ID: a76a72afa6d6
 Revises: a2eff0efb622
-Create Date: 2026-11-22 00:13:50.586020
+Create Date: 2026-11-22 00:22:53.394012
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '23148380828e'
+revision = 'a76a72afa6d6'
 down_revision = 'a2eff0efb622'
 branch_labels = None
 depends_on = None
@@ -79,6 +79,7 @@ def upgrade():
     sa.Column('address', sa.String(length=200), nullable=True),
     sa.Column('latitude', sa.Float(), nullable=False),
     sa.Column('longitude', sa.Float(), nullable=False),
+    sa.Column('geocell', sa.BigInteger(), nullable=False),
     sa.Column('show_name', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('metoo_count', sa.Integer(), nullable=False),
@@ -98,11 +99,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_issues'))
     )
     with op.batch_alter_table('issues', schema=None) as batch_op:
-        batch_op.create_index('ix_issues_category_location', ['category_id', 'latitude', 'longitude'], unique=False)
+        batch_op.create_index('ix_issues_category_cell', ['category_id', 'geocell'], unique=False)
+        batch_op.create_index('ix_issues_cell_created', ['geocell', 'created_at'], unique=False)
         batch_op.create_index('ix_issues_closed_at', ['closed_at'], unique=False)
         batch_op.create_index('ix_issues_created', ['created_at'], unique=False)
         batch_op.create_index('ix_issues_department_status_created', ['department_id', 'status', 'created_at'], unique=False)
-        batch_op.create_index('ix_issues_location', ['latitude', 'longitude'], unique=False)
         batch_op.create_index(batch_op.f('ix_issues_reporter_id'), ['reporter_id'], unique=False)
 
     op.create_table('issue_metoos',
@@ -165,11 +166,11 @@ def downgrade():
     op.drop_table('issue_metoos')
     with op.batch_alter_table('issues', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_issues_reporter_id'))
-        batch_op.drop_index('ix_issues_location')
         batch_op.drop_index('ix_issues_department_status_created')
         batch_op.drop_index('ix_issues_created')
         batch_op.drop_index('ix_issues_closed_at')
-        batch_op.drop_index('ix_issues_category_location')
+        batch_op.drop_index('ix_issues_cell_created')
+        batch_op.drop_index('ix_issues_category_cell')
 
     op.drop_table('issues')
     op.drop_table('issue_category_overrides')
