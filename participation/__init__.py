@@ -82,6 +82,7 @@ MODEL_MODULES = (
     "participation.surveys.models",
     "participation.proposals.models",
     "participation.issues.models",
+    "participation.moderation.models",
 )
 
 

@@ -92,6 +92,11 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute;20 per hour")
 
+    # Moderation and posting limits
+    MODERATION_HIDE_THRESHOLD = int(_env_float("MODERATION_HIDE_THRESHOLD", 3))
+    FLAG_RATE_LIMIT = os.environ.get("FLAG_RATE_LIMIT", "20 per hour")
+    POST_RATE_LIMIT = os.environ.get("POST_RATE_LIMIT", "30 per hour;5 per minute")
+
     # Proposals
     PROPOSAL_EDIT_MINUTES = int(_env_float("PROPOSAL_EDIT_MINUTES", 15))
 

@@ -83,6 +83,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moderation: a blocked user can read and sign in but can no longer post.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    blocked_reason: Mapped[str | None] = mapped_column(Text)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user",
@@ -90,6 +93,10 @@ class User(UserMixin, db.Model):
         cascade="all, delete-orphan",
         foreign_keys="RoleAssignment.user_id",
     )
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"

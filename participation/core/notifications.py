@@ -21,14 +21,16 @@ from .models import Follow, Notification
 class Kind:
     message: Any  # lazy string with %(name)s placeholders filled from Notification.data
     url: Callable[[Notification], str]
+    prepare: Callable[[dict], dict] | None = None  # e.g. turn a stored code into a translated label
 
 
 KINDS: dict[str, Kind] = {}
 CHANNELS: list[Callable[[list[Notification]], None]] = []
 
 
-def register_kind(name: str, message: Any, url: Callable[[Notification], str]) -> None:
-    KINDS[name] = Kind(message, url)
+def register_kind(name: str, message: Any, url: Callable[[Notification], str],
+                  prepare: Callable[[dict], dict] | None = None) -> None:
+    KINDS[name] = Kind(message, url, prepare)
 
 
 def _target(target: Any) -> tuple[str, int]:
@@ -84,6 +86,20 @@ def notify_followers(target: Any, kind: str, data: dict, *, exclude: Any = None)
     return rows
 
 
+def notify_users(user_ids: list[int], target: Any, kind: str, data: dict) -> list[Notification]:
+    """Notify particular people (an author whose content was hidden, say)."""
+    if kind not in KINDS:
+        raise KeyError(f"unknown notification kind {kind}")
+    target_type, target_id = _target(target)
+    rows = [Notification(user_id=uid, kind=kind, target_type=target_type, target_id=target_id, data=data)
+            for uid in dict.fromkeys(user_ids) if uid]
+    db.session.add_all(rows)
+    db.session.flush()
+    for channel in CHANNELS:
+        channel(rows)
+    return rows
+
+
 def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
@@ -107,4 +123,6 @@ def render(notification: Notification) -> tuple[str, str]:
     if kind is None:
         return notification.kind, "#"
     data = {k: v for k, v in (notification.data or {}).items()}
+    if kind.prepare:
+        data = kind.prepare(data)
     return str(kind.message) % data, kind.url(notification)

@@ -44,6 +44,20 @@ def is_moderator(user: Any, process_id: int | None = None) -> bool:
     return is_admin(user) or user.has_role(Role.MODERATOR, process_id=process_id)
 
 
+def is_global_moderator(user: Any) -> bool:
+    """Moderator of everything (street issues, user reports); admins too."""
+    if not is_signed_in(user):
+        return False
+    return is_admin(user) or any(
+        a.role == Role.MODERATOR.value and a.process_id is None for a in user.roles
+    )
+
+
+def can_post(user: Any) -> bool:
+    """Signed in and not blocked: may write proposals, comments, reports, updates, flags."""
+    return is_signed_in(user) and not user.is_blocked
+
+
 def is_staff(user: Any) -> bool:
     return is_signed_in(user) and bool(user.roles)
 
@@ -72,6 +86,8 @@ PREDICATES = {
     "is_facilitator": is_facilitator,
     "is_global_facilitator": is_global_facilitator,
     "is_moderator": is_moderator,
+    "is_global_moderator": is_global_moderator,
+    "can_post": can_post,
     "is_staff": is_staff,
     "can_manage_users": can_manage_users,
     "can_view_audit_log": can_view_audit_log,

@@ -54,3 +54,26 @@ def init_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         return response
+
+
+def post_rate_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["POST_RATE_LIMIT"]
+
+
+def user_or_address() -> str:
+    """Rate-limit key: the signed-in account, or the client address."""
+    from flask_login import current_user
+    from flask_limiter.util import get_remote_address
+
+    if getattr(current_user, "is_authenticated", False):
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+def limit_posting(view):
+    """Posting proposals, comments, reports and updates: configurable, per account."""
+    from ..extensions import limiter
+
+    return limiter.limit(post_rate_limit, key_func=user_or_address, methods=["POST"])(view)

@@ -155,3 +155,12 @@ def revoke_role(actor: Any, user: User, role: Role, *, department: Department | 
 
 def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def ensure_can_post(user: Any) -> None:
+    """The one check every posting action makes: signed in, and not blocked."""
+    if not permissions.is_signed_in(user):
+        raise PermissionDenied(_l("Please sign in to continue."))
+    if user.is_blocked:
+        raise PermissionDenied(_l("Your account has been blocked by a moderator, so you cannot post. "
+                                  "Reason: %(reason)s", reason=user.blocked_reason or ""))

@@ -155,6 +155,9 @@ class Issue(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first official update
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # fixed or closed
+    # Moderation: hidden content is kept, shown as a placeholder with the reason category.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
 
     category: Mapped[Category] = relationship(lazy="joined")
     department: Mapped[Department] = relationship(lazy="joined")
@@ -231,6 +234,9 @@ class IssueUpdate(db.Model):
     old_status: Mapped[str | None] = mapped_column(String(20))
     new_status: Mapped[str | None] = mapped_column(String(20))
     new_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+    # Moderation: hidden content is kept, shown as a placeholder with the reason category.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     author: Mapped[User | None] = relationship(lazy="joined")

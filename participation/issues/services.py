@@ -19,6 +19,7 @@ from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import Department, Role
 from ..core.permissions import is_admin, is_official
 from ..core.sanitize import clean_text
+from ..core.services import ensure_can_post
 from ..extensions import db
 from . import permissions
 from .models import (
@@ -177,7 +178,7 @@ def nearby_open_issues(category_id: int, lat: float, lon: float, *, radius_m: fl
     query = select(Issue.id, Issue.latitude, Issue.longitude).where(
         Issue.category_id == category_id, Issue.geocell.in_(geo.cells_for_bbox(box, limit=10_000)),
         Issue.latitude.between(min_lat, max_lat), Issue.longitude.between(min_lon, max_lon),
-        Issue.status.in_([s.value for s in OPEN_STATUSES]))
+        Issue.status.in_([s.value for s in OPEN_STATUSES]), Issue.hidden_at.is_(None))
     if exclude_id:
         query = query.where(Issue.id != exclude_id)
     found = []
@@ -228,6 +229,7 @@ def validate_report(data: dict) -> dict:
 def report_issue(reporter: Any, data: dict) -> Issue:
     if not permissions.can_report_issue(reporter):
         raise PermissionDenied(_l("Please sign in to report an issue."))
+    ensure_can_post(reporter)
     values = validate_report(data)
     category, area = values["category"], values["area"]
     issue = Issue(category_id=category.id, department_id=responsible_department(category, area),
@@ -308,6 +310,7 @@ def _add_update(user: Any, issue: Issue, text: str, *, old_status: str | None = 
 def add_update(user: Any, issue: Issue, text: str, photos: list | None = None) -> IssueUpdate:
     if not permissions.can_update_issue(user, issue):
         raise PermissionDenied(_l("Please sign in to add an update."))
+    ensure_can_post(user)
     text = _clean_note(text)
     if not text and not [p for p in photos or [] if getattr(p, "filename", None)]:
         raise InvalidInput(_l("Please write something or attach a photo."), field="note")
@@ -320,6 +323,7 @@ def mark_fixed(user: Any, issue: Issue, text: str, photos: list | None = None) -
     """Anyone signed in may say it is fixed."""
     if not permissions.can_mark_fixed(user, issue):
         raise PermissionDenied(_l("Only an open issue can be reported as fixed."))
+    ensure_can_post(user)
     text = _clean_note(text)
     old = issue.status
     issue.move_to(Status.FIXED_BY_REPORTER)
@@ -332,6 +336,7 @@ def mark_fixed(user: Any, issue: Issue, text: str, photos: list | None = None) -
 def reopen(user: Any, issue: Issue, reason: str) -> IssueUpdate:
     if not permissions.can_reopen_issue(user, issue):
         raise PermissionDenied(_l("Only the person who reported this issue can reopen it."))
+    ensure_can_post(user)
     reason = _clean_note(reason, required=True)
     old = issue.status
     issue.reopen()
@@ -453,7 +458,7 @@ def delete_template(official: Any, template_id: int) -> None:
 def _filters(*, group: str | None = None, status: str | None = None, category_id: int | None = None,
              department_id: int | None = None, area_id: int | None = None,
              include_old_closed: bool = False) -> list:
-    conditions = []
+    conditions = [Issue.hidden_at.is_(None)]
     if group in GROUPS:
         conditions.append(Issue.status.in_([s.value for s in GROUPS[group]]))
     if status:

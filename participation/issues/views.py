@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core import geo, notifications
+from ..core.security import limit_posting
 from ..core.errors import InvalidInput, ServiceError
 from ..core.forms import attach_error
 from ..core.i18n import current_language, localized
@@ -96,6 +97,7 @@ def stats():
 
 @bp.route("/issues/new", methods=["GET", "POST"])
 @login_required
+@limit_posting
 def new():
     step = request.form.get("step", "1")
     if request.method == "GET" or step == "1":
@@ -203,6 +205,7 @@ def follow(issue_id: int):
 
 @bp.post("/issues/<int:issue_id>/updates")
 @login_required
+@limit_posting
 def add_update(issue_id: int):
     issue = services.get_issue(issue_id)
     form = UpdateForm()

@@ -1,4 +1,161 @@
-"""Routes of the moderation feature."""
-from flask import Blueprint
+"""Flagging, the moderation queue, blocking, the transparency page and the audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..core.errors import ServiceError
+from ..core.forms import attach_error
+from ..core.models import AuditLog
+from ..core.permissions import can_view_audit_log
+from ..core.urls import safe_next
+from ..extensions import db, limiter
+from . import permissions, services
+from .forms import BlockForm, DecisionForm, FlagForm
+from .models import REASON_LABELS, Reason
 
 bp = Blueprint("moderation", __name__, template_folder="templates")
+
+
+def _flag_limit() -> str:
+    from flask import current_app
+
+    return current_app.config.get("FLAG_RATE_LIMIT", "20 per hour")
+
+
+@bp.post("/moderation/flag")
+@login_required
+@limiter.limit(_flag_limit)
+def flag():
+    form = FlagForm()
+    back = safe_next(form.next.data)
+    if not form.validate_on_submit():
+        return render_template("moderation/flag_error.html", form=form, back=back), 400
+    try:
+        services.flag(current_user, form.target_type.data, form.target_id.data, form.reason.data,
+                      form.details.data or "")
+    except ServiceError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return render_template("moderation/flag_error.html", form=form, back=back), exc.status_code
+    db.session.commit()
+    flash(_("Thank you. Moderators will review your report."), "success")
+    return redirect(back)
+
+
+@bp.get("/moderation/")
+@login_required
+def queue():
+    if not permissions.can_view_queue(current_user):
+        abort(403, description=_l("The moderation queue is for moderators."))
+    cases = services.queue(current_user, include_done=request.args.get("all") == "1")
+    return render_template("moderation/queue.html", items=[services.describe(c) for c in cases],
+                           form=DecisionForm(formdata=None))
+
+
+@bp.post("/moderation/cases/<int:case_id>/<action>")
+@login_required
+def decide(case_id: int, action: str):
+    case = services.get_case(case_id)
+    if not permissions.can_moderate_case(current_user, case):
+        abort(403, description=_l("Only moderators of this content can do this."))
+    form = DecisionForm()
+    if action not in ("hide", "restore", "dismiss") or not form.validate_on_submit():
+        abort(400)
+    if action == "hide":
+        services.hide(current_user, case, form.reason.data or case.reason or "", form.note.data or "")
+    else:
+        getattr(services, action)(current_user, case, form.note.data or "")
+    db.session.commit()
+    flash({"hide": _("The content is hidden."), "restore": _("The content is visible again."),
+           "dismiss": _("The reports have been dismissed.")}[action], "success")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/moderation/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def user(user_id: int):
+    if not permissions.can_block_user(current_user):
+        abort(403, description=_l("Only moderators can block users."))
+    person = services.get_user(user_id)
+    form = BlockForm()
+    status = 200
+    if request.method == "POST":
+        if request.form.get("action") == "unblock":
+            try:
+                services.unblock_user(current_user, person)
+            except ServiceError as exc:
+                db.session.rollback()
+                attach_error(form, exc)
+                status = exc.status_code
+            else:
+                db.session.commit()
+                flash(_("The user is unblocked."), "success")
+                return redirect(url_for("moderation.user", user_id=person.id))
+        elif form.validate_on_submit():
+            try:
+                services.block_user(current_user, person, form.justification.data, hide_all=form.hide_all.data)
+            except ServiceError as exc:
+                db.session.rollback()
+                attach_error(form, exc)
+                status = exc.status_code
+            else:
+                db.session.commit()
+                flash(_("The user is blocked."), "success")
+                return redirect(url_for("moderation.user", user_id=person.id))
+        else:
+            status = 400
+    return render_template("moderation/user.html", person=person, form=form), status
+
+
+@bp.get("/moderation/transparency")
+def transparency():
+    return render_template("moderation/transparency.html", data=services.transparency(),
+                           reason_labels=REASON_LABELS, reasons=list(Reason))
+
+
+@bp.get("/admin/audit")
+@login_required
+def audit_log():
+    if not can_view_audit_log(current_user):
+        abort(403, description=_l("The audit log is for administrators."))
+    query = select(AuditLog)
+    action = request.args.get("action", "")[:80]
+    target_type = request.args.get("target_type", "")[:40]
+    actor = request.args.get("actor", "")
+    if action:
+        query = query.where(AuditLog.action.startswith(action))
+    if target_type:
+        query = query.where(AuditLog.target_type == target_type)
+    if actor:
+        if not actor.isdigit() or len(actor) > 9:
+            abort(400, description=_l("The filter value must be a number."))
+        query = query.where(AuditLog.actor_id == int(actor))
+    page_raw = request.args.get("page", "1")
+    if not page_raw.isdigit() or len(page_raw) > 6:
+        abort(400, description=_l("The page number must be a whole number."))
+    page = max(1, int(page_raw))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    entries = list(db.session.scalars(query.order_by(AuditLog.id.desc()).offset((page - 1) * 50).limit(50)))
+    actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
+    return render_template("moderation/audit.html", entries=entries, total=total, page=page,
+                           pages=max(1, -(-total // 50)), actions=actions,
+                           filters={"action": action, "target_type": target_type, "actor": actor})
+
+
+@bp.app_template_global()
+def flag_form(target_type: str, target_id: int):
+    form = FlagForm(formdata=None, target_type=target_type, target_id=str(target_id),
+                    next=request.full_path.rstrip("?"))
+    return form
+
+
+@bp.app_template_global()
+def reason_label(code: str | None) -> str:
+    try:
+        return str(REASON_LABELS[Reason(code)])
+    except ValueError:
+        return str(REASON_LABELS[Reason.OTHER])

@@ -17,6 +17,7 @@ from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import Follow, Role
 from ..core.permissions import is_admin, is_facilitator, is_official
 from ..core.sanitize import clean_text
+from ..core.services import ensure_can_post
 from ..extensions import db
 from ..processes import services as process_services
 from ..processes.models import Capability, Process
@@ -113,7 +114,7 @@ def similar_proposals(process: Process, title: str, body: str = "", *, limit: in
     grams = sorted(ngrams(title, 3), key=len, reverse=True)[:12] or sorted(ngrams(title, 2))[:12]
     if not grams:
         return []
-    query = select(Proposal).where(Proposal.process_id == process.id,
+    query = select(Proposal).where(Proposal.process_id == process.id, Proposal.hidden_at.is_(None),
                                    Proposal.state != State.WITHDRAWN.value)
     query = query.where(or_(*[_term_condition(g) for g in grams])).limit(300)
     if exclude_id:
@@ -190,7 +191,7 @@ def list_proposals(process: Process, user: Any, *, state: str = "all", sort: str
                    seed: int = 1, page: int = 1, q: str = "", with_location: bool = False,
                    followed: bool = False, mine: bool = False, per_page: int = PER_PAGE) -> Listing:
     """One page of proposals; a fixed number of queries whatever the page size."""
-    conditions = [Proposal.process_id == process.id]
+    conditions = [Proposal.process_id == process.id, Proposal.hidden_at.is_(None)]
     if state == "withdrawn":
         conditions.append(Proposal.state == State.WITHDRAWN.value)
     else:
@@ -235,7 +236,7 @@ def list_proposals(process: Process, user: Any, *, state: str = "all", sort: str
 
 def geojson(process: Process, bbox: tuple[float, float, float, float] | None, limit: int = 500) -> dict:
     query = select(Proposal).where(Proposal.process_id == process.id,
-                                   Proposal.state != State.WITHDRAWN.value,
+                                   Proposal.state != State.WITHDRAWN.value, Proposal.hidden_at.is_(None),
                                    Proposal.latitude.is_not(None))
     if bbox:
         min_lon, min_lat, max_lon, max_lat = bbox
@@ -257,6 +258,7 @@ parse_bbox = geo.parse_bbox
 # --- residents' actions -------------------------------------------------------------------------
 
 def submit_proposal(process: Process, author: Any, data: dict) -> Proposal:
+    ensure_can_post(author)
     process_services.require(process, Capability.PROPOSE, author)
     title, body = _clean_title(data.get("title")), _clean_body(data.get("body"))
     lat, lon = clean_location(data.get("latitude"), data.get("longitude"))
@@ -274,6 +276,7 @@ def submit_proposal(process: Process, author: Any, data: dict) -> Proposal:
 
 
 def edit_proposal(user: Any, proposal: Proposal, data: dict) -> Proposal:
+    ensure_can_post(user)
     if not permissions.can_edit_proposal(user, proposal):
         raise PermissionDenied(_l("A proposal can be edited for %(n)d minutes after publishing, "
                                   "and only until someone supports it or comments on it.",
@@ -395,6 +398,7 @@ def _clean_comment(body: str | None) -> str:
 
 def add_comment(user: Any, proposal: Proposal, body: str, alignment: int = 0,
                 parent_id: int | None = None, language: str = "ja") -> Comment:
+    ensure_can_post(user)
     process_services.require(proposal.process, Capability.COMMENT, user)
     if proposal.is_withdrawn:
         raise Conflict(_l("A withdrawn proposal cannot be commented on."))
@@ -424,6 +428,7 @@ def add_comment(user: Any, proposal: Proposal, body: str, alignment: int = 0,
 
 
 def edit_comment(user: Any, comment: Comment, body: str) -> Comment:
+    ensure_can_post(user)
     if not permissions.can_edit_comment(user, comment):
         raise PermissionDenied(_l("A comment can be edited by its author for %(n)d minutes.",
                                   n=permissions.COMMENT_EDIT_MINUTES))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..core.security import limit_posting
 from ..core.errors import InvalidInput, ServiceError
 from ..core.forms import attach_error
 from ..core.i18n import current_language
@@ -74,6 +75,7 @@ def geojson(slug: str):
 
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
 @login_required
+@limit_posting
 def new(slug: str):
     process = process_services.get_process_by_slug(slug, current_user)
     decision = process_services.is_allowed(process, Capability.PROPOSE, current_user)
@@ -200,6 +202,7 @@ def edit(proposal_id: int):
 
 @bp.post("/proposals/<int:proposal_id>/comments")
 @login_required
+@limit_posting
 def comment(proposal_id: int):
     proposal = services.get_proposal(proposal_id, current_user)
     form = CommentForm()

@@ -1,0 +1,267 @@
+"""Flags, hiding and restoring, blocking users, the queue, and the public transparency figures."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..core import audit, clock, notifications
+from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..core.models import User
+from ..core.sanitize import clean_text
+from ..core.services import ensure_can_post
+from ..extensions import db
+from . import permissions
+from .models import Block, Case, CaseState, Flag, Reason
+from .targets import TARGETS
+
+JUSTIFICATION_MIN = 15
+DETAILS_MAX = 1000
+
+
+def _target(target_type: str, target_id: Any):
+    spec = TARGETS.get(target_type)
+    try:
+        obj = db.session.get(spec.model, int(target_id)) if spec else None
+    except (TypeError, ValueError):
+        obj = None
+    if obj is None:
+        raise NotFound(_l("The content you want to report does not exist."))
+    return spec, obj
+
+
+def get_case(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NotFound(_l("This moderation case does not exist."))
+    return case
+
+
+def _case_for(target_type: str, obj: Any, spec) -> Case:
+    case = db.session.scalar(select(Case).where(Case.target_type == target_type, Case.target_id == obj.id))
+    if case is None:
+        case = Case(target_type=target_type, target_id=obj.id, process_id=spec.process_id(obj),
+                    author_id=spec.author_id(obj), state=CaseState.PENDING.value)
+        db.session.add(case)
+        db.session.flush()
+    return case
+
+
+def _set_hidden(target_type: str, obj: Any, reason: str | None) -> None:
+    if TARGETS[target_type].hideable:
+        obj.hidden_at = clock.now() if reason else None
+        obj.hidden_reason = reason
+
+
+def _notify_author(case: Case, kind: str, reason: str | None) -> None:
+    if case.author_id:
+        notifications.notify_users([case.author_id], case, kind, {"reason": reason or "other"})
+
+
+def flag(user: Any, target_type: str, target_id: Any, reason: str, details: str = "") -> Case:
+    """One flag per user per item; at the threshold the item is hidden pending review."""
+    ensure_can_post(user)
+    spec, obj = _target(target_type, target_id)
+    try:
+        reason = Reason(reason).value
+    except ValueError:
+        raise InvalidInput(_l("Please choose a reason."), field="reason") from None
+    details = clean_text(details).strip()
+    if len(details) > DETAILS_MAX:
+        raise InvalidInput(_l("The details can be at most %(max)d characters long.", max=DETAILS_MAX),
+                           field="details")
+    if spec.author_id(obj) == user.id:
+        raise Conflict(_l("You cannot report your own content."))
+    case = _case_for(target_type, obj, spec)
+    db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    try:
+        with db.session.begin_nested():
+            db.session.add(Flag(target_type=target_type, target_id=obj.id, user_id=user.id,
+                                reason=reason, details=details))
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("You have already reported this.")) from None
+    db.session.execute(update(Case).where(Case.id == case.id).values(
+        flag_count=select(func.count(Flag.id)).where(Flag.target_type == target_type,
+                                                     Flag.target_id == obj.id).scalar_subquery(),
+        updated_at=clock.now()))
+    db.session.refresh(case)
+    threshold = current_app.config.get("MODERATION_HIDE_THRESHOLD", 3)
+    if (case.state == CaseState.PENDING.value and case.flag_count >= threshold
+            and spec.hideable and not case.reviewed):
+        reasons = Counter(db.session.scalars(select(Flag.reason).where(
+            Flag.target_type == target_type, Flag.target_id == obj.id)))
+        top = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        case.state, case.reason, case.hidden_at = CaseState.HIDDEN.value, top, clock.now()
+        _set_hidden(target_type, obj, top)
+        _notify_author(case, "moderation.hidden", top)
+    if case.state in (CaseState.DISMISSED.value, CaseState.RESTORED.value):
+        case.state = CaseState.PENDING.value  # new flags after a decision go back to the queue
+    db.session.flush()
+    return case
+
+
+def _decide(moderator: Any, case: Case, state: CaseState, *, reason: str | None = None,
+            note: str = "") -> Case:
+    if not permissions.can_moderate_case(moderator, case):
+        raise PermissionDenied(_l("Only moderators of this content can do this."))
+    spec, obj = _target(case.target_type, case.target_id)
+    before = {"state": case.state, "reason": case.reason}
+    if state is CaseState.HIDDEN:
+        if not spec.hideable:
+            raise Conflict(_l("Users cannot be hidden; block them instead."))
+        try:
+            reason = Reason(reason).value
+        except ValueError:
+            raise InvalidInput(_l("Please choose a reason."), field="reason") from None
+        case.reason, case.hidden_at = reason, clock.now()
+        _set_hidden(case.target_type, obj, reason)
+        _notify_author(case, "moderation.hidden", reason)
+    else:
+        _set_hidden(case.target_type, obj, None)
+        case.hidden_at = None
+    case.state, case.reviewed = state.value, True
+    case.decided_by_id, case.updated_at = moderator.id, clock.now()
+    case.note = clean_text(note).strip()[:2000] or case.note
+    db.session.flush()
+    audit.record(moderator, f"moderation.{state.value}", target_type=case.target_type,
+                 target_id=case.target_id, before=before, after={"state": case.state, "reason": case.reason})
+    return case
+
+
+def hide(moderator: Any, case: Case, reason: str, note: str = "") -> Case:
+    return _decide(moderator, case, CaseState.HIDDEN, reason=reason, note=note)
+
+
+def restore(moderator: Any, case: Case, note: str = "") -> Case:
+    return _decide(moderator, case, CaseState.RESTORED, note=note)
+
+
+def dismiss(moderator: Any, case: Case, note: str = "") -> Case:
+    return _decide(moderator, case, CaseState.DISMISSED, note=note)
+
+
+def hide_content(moderator: Any, target_type: str, target_id: Any, reason: str, note: str = "") -> Case:
+    """Hide something nobody flagged yet (a moderator saw it)."""
+    spec, obj = _target(target_type, target_id)
+    case = _case_for(target_type, obj, spec)
+    return hide(moderator, case, reason, note)
+
+
+def queue(moderator: Any, *, include_done: bool = False) -> list[Case]:
+    states = [CaseState.PENDING.value, CaseState.HIDDEN.value]
+    query = select(Case).order_by(Case.reviewed, Case.flag_count.desc(), Case.updated_at.desc())
+    if not include_done:
+        query = query.where(Case.state.in_(states), Case.reviewed.is_(False))
+    return [c for c in db.session.scalars(query.limit(500)) if permissions.can_moderate_case(moderator, c)]
+
+
+def describe(case: Case) -> dict:
+    """What the queue shows for a case: the item in context, with its flags."""
+    spec = TARGETS[case.target_type]
+    obj = db.session.get(spec.model, case.target_id)
+    flags = list(db.session.scalars(select(Flag).where(Flag.target_type == case.target_type,
+                                                       Flag.target_id == case.target_id).order_by(Flag.id)))
+    return {"case": case, "label": spec.label, "excerpt": spec.excerpt(obj) if obj else "",
+            "url": spec.url(obj) if obj else "#", "flags": flags,
+            "author": db.session.get(User, case.author_id) if case.author_id else None}
+
+
+# --- users ------------------------------------------------------------------------------------------
+
+def block_user(moderator: Any, user: User, justification: str, *, hide_all: bool = False) -> Block:
+    if not permissions.can_block_user(moderator):
+        raise PermissionDenied(_l("Only moderators can block users."))
+    justification = clean_text(justification).strip()
+    if len(justification) < JUSTIFICATION_MIN:
+        raise InvalidInput(_l("Please justify the block in at least %(n)d characters.", n=JUSTIFICATION_MIN),
+                           field="justification")
+    if user.id == moderator.id:
+        raise Conflict(_l("You cannot block yourself."))
+    if user.is_blocked:
+        raise Conflict(_l("This user is already blocked."))
+    user.blocked_at, user.blocked_reason = clock.now(), justification
+    block = Block(user_id=user.id, moderator_id=moderator.id, justification=justification, hid_content=hide_all)
+    db.session.add(block)
+    db.session.flush()
+    hidden = 0
+    if hide_all:
+        for target_type, spec in TARGETS.items():
+            if not spec.hideable:
+                continue
+            author_column = spec.model.reporter_id if spec.model.__tablename__ == "issues" else spec.model.author_id
+            for obj in db.session.scalars(select(spec.model).where(author_column == user.id,
+                                                                   spec.model.hidden_at.is_(None))):
+                case = _case_for(target_type, obj, spec)
+                case.state, case.reason, case.reviewed = CaseState.HIDDEN.value, Reason.OFFENSIVE.value, True
+                case.hidden_at, case.decided_by_id, case.note = clock.now(), moderator.id, f"block:{block.id}"
+                _set_hidden(target_type, obj, Reason.OFFENSIVE.value)
+                hidden += 1
+    notifications.notify_users([user.id], block, "moderation.blocked", {"reason": justification})
+    audit.record(moderator, "user.block", user, after={"justification": justification,
+                                                       "hide_all": hide_all, "hidden_items": hidden})
+    return block
+
+
+def unblock_user(moderator: Any, user: User) -> None:
+    if not permissions.can_block_user(moderator):
+        raise PermissionDenied(_l("Only moderators can block users."))
+    block = db.session.scalar(select(Block).where(Block.user_id == user.id, Block.lifted_at.is_(None))
+                              .order_by(Block.id.desc()))
+    if not user.is_blocked or block is None:
+        raise Conflict(_l("This user is not blocked."))
+    restored = 0
+    if block.hid_content:  # bring back what the block hid (not what moderators hid for other reasons)
+        for case in db.session.scalars(select(Case).where(Case.note == f"block:{block.id}")):
+            _spec, obj = _target(case.target_type, case.target_id)
+            _set_hidden(case.target_type, obj, None)
+            case.state, case.hidden_at = CaseState.RESTORED.value, None
+            restored += 1
+    user.blocked_at = user.blocked_reason = None
+    block.lifted_at = clock.now()
+    db.session.flush()
+    audit.record(moderator, "user.unblock", user, after={"restored_items": restored})
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("This user does not exist."))
+    return user
+
+
+# --- transparency -----------------------------------------------------------------------------------
+
+def transparency() -> dict:
+    """Counts of hidden items and blocks by reason and month: no personal data."""
+    hidden = db.session.execute(select(Case.reason, Case.hidden_at)
+                                .where(Case.state == CaseState.HIDDEN.value, Case.hidden_at.is_not(None))).all()
+    blocks = db.session.scalars(select(Block.created_at)).all()
+    by_month: dict[str, Counter] = {}
+    for reason, when in hidden:
+        by_month.setdefault(when.strftime("%Y-%m"), Counter())[reason or "other"] += 1
+    blocks_by_month = Counter(when.strftime("%Y-%m") for when in blocks)
+    months = sorted(set(by_month) | set(blocks_by_month), reverse=True)
+    return {"months": [(m, by_month.get(m, Counter()), blocks_by_month.get(m, 0)) for m in months],
+            "reasons": [r.value for r in Reason]}
+
+
+def _reason_label(data: dict) -> dict:
+    from .models import REASON_LABELS
+
+    try:
+        return {**data, "reason": str(REASON_LABELS[Reason(data.get("reason"))])}
+    except ValueError:
+        return data
+
+
+notifications.register_kind(
+    "moderation.hidden", _l("A moderator hid something you wrote (reason: %(reason)s)."),
+    lambda n: url_for("moderation.transparency"), _reason_label)
+notifications.register_kind(
+    "moderation.blocked", _l("Your account has been blocked: %(reason)s"),
+    lambda n: url_for("core.account"))
