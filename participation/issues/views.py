@@ -250,6 +250,8 @@ def change_status(issue_id: int):
 @login_required
 def reassign(issue_id: int):
     issue = services.get_issue(issue_id)
+    if not permissions.can_manage_issue(current_user, issue):
+        abort(403, description=_l("Only officials of the responsible department can change this issue."))
     form = ReassignForm()
     if not form.validate_on_submit():
         return _page(issue, status=400, error=_("Please choose a department."), forms={"reassign": form})
@@ -268,6 +270,8 @@ def assign(issue_id: int):
 @login_required
 def reopen(issue_id: int):
     issue = services.get_issue(issue_id)
+    if not permissions.can_reopen_issue(current_user, issue):
+        abort(403, description=_l("Only the person who reported this issue can reopen it."))
     form = ReopenForm()
     if not form.validate_on_submit():
         return _page(issue, status=400, error=_("Please write a public note explaining this change."),

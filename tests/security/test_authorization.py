@@ -1,0 +1,274 @@
+"""Authorization matrix: every route x every kind of user, with the status each must get.
+
+The request carries a valid CSRF token and no other data, so a permitted user reaches the
+form validation (typically 400) or the action itself, while a refused one gets 403 (or the
+sign-in redirect). Adding a route without a row here makes `test_every_route_is_in_the_matrix`
+fail.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from participation.core import clock
+from participation.core.models import Department, Role, RoleAssignment, User
+from participation.extensions import db
+from participation.issues.models import Category, Issue, IssueUpdate, ResponseTemplate
+from participation.moderation.models import Case, Flag
+from participation.processes.models import Phase, Process, city_today
+from participation.proposals.models import Comment, Proposal, ProposalAnswer, ProposalVersion
+from participation.surveys.models import Option, Question, Survey
+
+from ..conftest import CSRF_RE
+
+ROLES = ["anonymous", "resident", "author", "other_resident", "official_dept", "official_other",
+         "facilitator_this", "facilitator_other", "moderator", "admin", "blocked"]
+SIGNED_IN = [r for r in ROLES if r != "anonymous"]
+FACILITATORS_OK = {"facilitator_this", "admin"}
+OFFICIALS_OK = {"official_dept", "admin"}
+MODERATORS_OK = {"moderator", "admin"}
+
+
+def exp(default: int, anonymous: int | None = None, **overrides: int) -> dict[str, int]:
+    table = {role: default for role in ROLES}
+    if anonymous is not None:
+        table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+def only(allowed: set[str], ok: int, refused: int = 403, anonymous: int = 302) -> dict[str, int]:
+    table = {role: (ok if role in allowed else refused) for role in ROLES}
+    table["anonymous"] = anonymous
+    return table
+
+
+# (method, endpoint): (path, expected, stateful). Stateful routes get a fresh world per user.
+MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
+    ("GET", "core.home"): ("/", exp(200), False),
+    ("GET", "core.healthz"): ("/healthz", exp(200), False),
+    ("GET", "core.login"): ("/auth/login", exp(302, anonymous=200), False),
+    ("POST", "core.login"): ("/auth/login", exp(302, anonymous=400), False),
+    ("GET", "core.register"): ("/auth/register", exp(302, anonymous=200), False),
+    ("POST", "core.register"): ("/auth/register", exp(302, anonymous=400), False),
+    ("POST", "core.logout"): ("/auth/logout", exp(302), False),
+    ("GET", "core.account"): ("/account/", exp(200, anonymous=302), False),
+    ("POST", "core.account"): ("/account/", exp(400, anonymous=302), False),
+    ("POST", "core.change_password"): ("/account/password", exp(400, anonymous=302), False),
+    ("GET", "core.notifications_page"): ("/notifications", exp(200, anonymous=302), False),
+    ("POST", "core.notifications_read"): ("/notifications/read", exp(302), False),
+    ("GET", "core.uploaded_file"): ("/uploads/" + "a" * 64 + ".jpg", exp(404), False),
+    ("GET", "core.leaflet_static"): ("/static/leaflet/leaflet.js", exp(200), False),
+    ("GET", "static"): ("/static/css/site.css", exp(200), False),
+    # processes
+    ("GET", "processes.index"): ("/processes/", exp(200), False),
+    ("GET", "processes.detail"): ("/processes/square/", exp(200), False),
+    ("GET", "processes.admin_index"): ("/admin/processes/", only({"facilitator_this", "facilitator_other", "admin"}, 200), False),
+    ("GET", "processes.admin_new"): ("/admin/processes/new", only({"admin"}, 200), False),
+    ("POST", "processes.admin_new"): ("/admin/processes/new", only({"admin"}, 400), False),
+    ("GET", "processes.admin_edit"): ("/admin/processes/{process}/", only(FACILITATORS_OK, 200), False),
+    ("POST", "processes.admin_edit"): ("/admin/processes/{process}/", only(FACILITATORS_OK, 400), False),
+    ("POST", "processes.admin_status"): ("/admin/processes/{process}/status", only(FACILITATORS_OK, 400), False),
+    ("GET", "processes.admin_phase_new"): ("/admin/processes/{process}/phases/new", only(FACILITATORS_OK, 200), False),
+    ("POST", "processes.admin_phase_new"): ("/admin/processes/{process}/phases/new", only(FACILITATORS_OK, 400), False),
+    ("GET", "processes.admin_phase_edit"): ("/admin/processes/{process}/phases/{phase}", only(FACILITATORS_OK, 200), False),
+    ("POST", "processes.admin_phase_edit"): ("/admin/processes/{process}/phases/{phase}", only(FACILITATORS_OK, 400), False),
+    ("POST", "processes.admin_phase_delete"): ("/admin/processes/{process}/phases/{phase}/delete", only(FACILITATORS_OK, 409), False),
+    ("POST", "processes.admin_pin"): ("/admin/processes/{process}/pin", only(FACILITATORS_OK, 302), False),
+    ("POST", "processes.admin_staff_add"): ("/admin/processes/{process}/staff", only(FACILITATORS_OK, 400), False),
+    ("POST", "processes.admin_staff_remove"): ("/admin/processes/{process}/staff/{assignment}/delete", only(FACILITATORS_OK, 302), True),
+    # surveys
+    ("GET", "surveys.answer"): ("/processes/square/surveys/{survey}", exp(200), False),
+    ("POST", "surveys.answer"): ("/processes/square/surveys/{survey}", exp(400, anonymous=403), False),
+    ("GET", "surveys.results"): ("/processes/square/surveys/{survey}/results", only(FACILITATORS_OK, 200, anonymous=403), False),
+    ("GET", "surveys.admin_new"): ("/admin/processes/{process}/surveys/new", only(FACILITATORS_OK, 200), False),
+    ("POST", "surveys.admin_new"): ("/admin/processes/{process}/surveys/new", only(FACILITATORS_OK, 400), False),
+    ("GET", "surveys.admin_survey"): ("/admin/surveys/{survey}/", only(FACILITATORS_OK, 200), False),
+    ("POST", "surveys.admin_survey"): ("/admin/surveys/{survey}/", only(FACILITATORS_OK, 400), False),
+    ("POST", "surveys.admin_delete"): ("/admin/surveys/{survey}/delete", only(FACILITATORS_OK, 302), True),
+    ("POST", "surveys.admin_results"): ("/admin/surveys/{survey}/results", only(FACILITATORS_OK, 302), False),
+    ("GET", "surveys.admin_export"): ("/admin/surveys/{survey}/export.csv", only(FACILITATORS_OK, 200), False),
+    ("GET", "surveys.admin_question_new"): ("/admin/surveys/{survey}/questions/new", only(FACILITATORS_OK, 200), False),
+    ("POST", "surveys.admin_question_new"): ("/admin/surveys/{survey}/questions/new", only(FACILITATORS_OK, 400), False),
+    ("GET", "surveys.admin_question_edit"): ("/admin/surveys/{survey}/questions/{question}", only(FACILITATORS_OK, 200), False),
+    ("POST", "surveys.admin_question_edit"): ("/admin/surveys/{survey}/questions/{question}", only(FACILITATORS_OK, 400), False),
+    ("POST", "surveys.admin_question_delete"): ("/admin/surveys/{survey}/questions/{question}/delete", only(FACILITATORS_OK, 302), True),
+    ("POST", "surveys.admin_question_move"): ("/admin/surveys/{survey}/questions/{question}/move", only(FACILITATORS_OK, 400), False),
+    # proposals
+    ("GET", "proposals.index"): ("/processes/square/proposals/", exp(200), False),
+    ("GET", "proposals.geojson"): ("/processes/square/proposals.geojson", exp(200), False),
+    ("GET", "proposals.new"): ("/processes/square/proposals/new", exp(200, anonymous=302), False),
+    ("POST", "proposals.new"): ("/processes/square/proposals/new", exp(400, anonymous=302), False),
+    ("GET", "proposals.detail"): ("/proposals/{proposal}", exp(200), False),
+    ("POST", "proposals.support"): ("/proposals/{proposal}/support", exp(302, author=403), True),
+    ("POST", "proposals.follow"): ("/proposals/{proposal}/follow", exp(302), False),
+    ("POST", "proposals.withdraw"): ("/proposals/{own}/withdraw", only({"author"}, 302), True),
+    ("GET", "proposals.edit"): ("/proposals/{own}/edit", only({"author"}, 200), False),
+    ("POST", "proposals.edit"): ("/proposals/{own}/edit", only({"author"}, 400), False),
+    ("POST", "proposals.comment"): ("/proposals/{proposal}/comments", exp(400, anonymous=302), False),
+    ("GET", "proposals.comment_edit"): ("/proposals/{discussed}/comments/{comment}/edit", only({"author"}, 200), False),
+    ("POST", "proposals.comment_edit"): ("/proposals/{discussed}/comments/{comment}/edit", only({"author"}, 400), False),
+    ("POST", "proposals.comment_delete"): ("/proposals/{discussed}/comments/{comment}/delete", only({"author"}, 302), True),
+    ("POST", "proposals.comment_vote"): ("/proposals/{discussed}/comments/{comment}/vote", exp(400, anonymous=302), False),
+    ("POST", "proposals.answer"): ("/proposals/{proposal}/answer",
+                                   only({"official_dept", "official_other", "facilitator_this", "admin"}, 400), False),
+    ("POST", "proposals.publish_answer"): ("/proposals/{discussed}/answers/{answer}/publish", only(FACILITATORS_OK, 302), True),
+    ("POST", "proposals.publish_all"): ("/processes/square/proposals/publish-answers", only(FACILITATORS_OK, 302), False),
+    # street issues
+    ("GET", "issues.index"): ("/issues/", exp(200), False),
+    ("GET", "issues.geojson"): ("/issues.geojson", exp(200), False),
+    ("GET", "issues.nearby"): ("/issues/nearby.json", exp(400), False),
+    ("GET", "issues.stats"): ("/issues/stats", exp(200), False),
+    ("GET", "issues.new"): ("/issues/new", exp(200, anonymous=302), False),
+    ("POST", "issues.new"): ("/issues/new", exp(400, anonymous=302), False),
+    ("GET", "issues.detail"): ("/issues/{issue}", exp(200), False),
+    ("POST", "issues.metoo"): ("/issues/{issue}/metoo", exp(302, author=409), True),
+    ("POST", "issues.follow"): ("/issues/{issue}/follow", exp(302), False),
+    ("POST", "issues.add_update"): ("/issues/{issue}/updates", exp(400, anonymous=302, blocked=403), False),
+    ("POST", "issues.change_status"): ("/issues/{issue}/status", only(OFFICIALS_OK, 400), False),
+    ("POST", "issues.reassign"): ("/issues/{issue}/reassign", only(OFFICIALS_OK, 400), False),
+    ("POST", "issues.assign"): ("/issues/{issue}/assign", only(OFFICIALS_OK, 302), False),
+    ("POST", "issues.reopen"): ("/issues/{closed_issue}/reopen", only({"author"}, 400), False),
+    ("GET", "issues.triage"): ("/admin/triage", only({"official_dept", "official_other", "admin"}, 200), False),
+    ("POST", "issues.triage"): ("/admin/triage", only({"official_dept", "official_other", "admin"}, 400), False),
+    ("POST", "issues.triage_assign"): ("/admin/triage/{issue}/assign", only(OFFICIALS_OK, 302), False),
+    ("GET", "issues.templates"): ("/admin/templates", only({"official_dept", "official_other", "admin"}, 200), False),
+    ("POST", "issues.templates"): ("/admin/templates", only({"official_dept", "official_other", "admin"}, 400), False),
+    ("POST", "issues.template_delete"): ("/admin/templates/{template}/delete", only(OFFICIALS_OK, 302), True),
+    # moderation
+    ("POST", "moderation.flag"): ("/moderation/flag", exp(400, anonymous=302), False),
+    ("GET", "moderation.queue"): ("/moderation/", only(MODERATORS_OK, 200), False),
+    ("POST", "moderation.decide"): ("/moderation/cases/{case}/dismiss", only(MODERATORS_OK, 302), False),
+    ("GET", "moderation.user"): ("/moderation/users/{other_user}", only(MODERATORS_OK, 200), False),
+    ("POST", "moderation.user"): ("/moderation/users/{other_user}", only(MODERATORS_OK, 400), False),
+    ("GET", "moderation.transparency"): ("/moderation/transparency", exp(200), False),
+    ("GET", "moderation.audit_log"): ("/admin/audit", only({"admin"}, 200), False),
+}
+
+
+def build_world(app) -> dict:
+    """Everything the routes need, written directly (fast enough to rebuild per user)."""
+    with app.app_context():
+        s = db.session
+        today = city_today()
+        users = {}
+        for role in SIGNED_IN + ["helper"]:
+            user = User(email=f"{role}@example.jp", display_name=role, password_hash="x")
+            s.add(user)
+            users[role] = user
+        users["blocked"].blocked_at, users["blocked"].blocked_reason = clock.now(), "test"
+        roads = Department(code="roads", name={"ja": "道路課"})
+        parks = Department(code="parks", name={"ja": "公園課"})
+        s.add_all([roads, parks])
+        process = Process(slug="square", title={"ja": "広場"}, subtitle={}, description={},
+                          start_date=today - timedelta(days=10), end_date=today + timedelta(days=10),
+                          status="published")
+        other = Process(slug="other", title={"ja": "別"}, subtitle={}, description={},
+                        start_date=today - timedelta(days=10), end_date=today + timedelta(days=10),
+                        status="published")
+        for proc in (process, other):
+            proc.phases.append(Phase(title={"ja": "全部"}, start_date=proc.start_date, end_date=proc.end_date,
+                                     allow_proposals=True, allow_supports=True, allow_comments=True,
+                                     allow_survey_answers=True, publish_answers_immediately=False))
+        s.add_all([process, other])
+        s.flush()
+        s.add_all([
+            RoleAssignment(user=users["official_dept"], role=Role.OFFICIAL.value, department_id=roads.id),
+            RoleAssignment(user=users["official_other"], role=Role.OFFICIAL.value, department_id=parks.id),
+            RoleAssignment(user=users["facilitator_this"], role=Role.FACILITATOR.value, process_id=process.id),
+            RoleAssignment(user=users["facilitator_other"], role=Role.FACILITATOR.value, process_id=other.id),
+            RoleAssignment(user=users["moderator"], role=Role.MODERATOR.value),
+            RoleAssignment(user=users["admin"], role=Role.ADMIN.value),
+        ])
+        helper = RoleAssignment(user=users["helper"], role=Role.MODERATOR.value, process_id=process.id)
+        s.add(helper)
+        survey = Survey(process=process, phase=process.phases[0], title={"ja": "調査"})
+        question = Question(survey=survey, type="single_choice", text={"ja": "質問"}, required=True, position=0,
+                            all_options=[Option(kind="option", position=0, label={"ja": "はい"}),
+                                         Option(kind="option", position=1, label={"ja": "いいえ"})])
+        s.add_all([survey, question])
+
+        def proposal(title):
+            p = Proposal(process_id=process.id, author_id=users["author"].id, title=title, body="本文",
+                         latitude=35.66, longitude=139.70)
+            p.versions.append(ProposalVersion(number=1, title=title, body="本文"))
+            s.add(p)
+            return p
+
+        supported, own, discussed = proposal("応援される提案"), proposal("自分の提案"), proposal("議論中の提案")
+        s.flush()
+        comment = Comment(proposal_id=discussed.id, author_id=users["author"].id, body="意見", depth=1)
+        s.add(comment)
+        discussed.comments_count = 1
+        answer = ProposalAnswer(proposal_id=discussed.id, state="evaluating", text="検討します",
+                                answered_by_id=users["official_dept"].id, answered_as="official")
+        category = Category(code="pothole", name={"ja": "穴"}, department_id=roads.id)
+        s.add_all([answer, category])
+        s.flush()
+
+        def issue(status):
+            i = Issue(category_id=category.id, department_id=roads.id, reporter_id=users["author"].id,
+                      title="穴", latitude=35.66, longitude=139.70, status=status)
+            s.add(i)
+            return i
+
+        open_issue, closed_issue = issue("open"), issue("not_responsible")
+        s.flush()
+        s.add(IssueUpdate(issue_id=open_issue.id, author_id=users["other_resident"].id, author_role="resident",
+                          text="更新"))
+        template = ResponseTemplate(department_id=roads.id, status="fixed", title={"ja": "完了"}, text={"ja": "完了"})
+        case = Case(target_type="proposal_comments", target_id=comment.id, process_id=process.id,
+                    author_id=users["author"].id, flag_count=1)
+        s.add_all([template, case, Flag(target_type="proposal_comments", target_id=comment.id,
+                                        user_id=users["other_resident"].id, reason="spam")])
+        s.commit()
+        return {"users": {k: v.id for k, v in users.items()}, "process": process.id, "phase": process.phases[0].id,
+                "assignment": helper.id, "survey": survey.id, "question": question.id, "proposal": supported.id,
+                "own": own.id, "discussed": discussed.id, "comment": comment.id, "answer": answer.id,
+                "issue": open_issue.id, "closed_issue": closed_issue.id, "template": template.id,
+                "case": case.id, "other_user": users["other_resident"].id}
+
+
+def wipe(app) -> None:
+    from ..conftest import _wipe
+
+    _wipe(app)
+
+
+def request_as(app, world: dict, role: str, method: str, path: str):
+    from participation.extensions import limiter
+
+    limiter.reset()  # rate limits have their own tests; here every user starts fresh
+    client = app.test_client()
+    if role != "anonymous":
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = str(world["users"][role]), True
+    if method == "GET":
+        with client.get(path) as response:
+            return response
+    page = client.get("/auth/login" if role == "anonymous" else "/account/")
+    token = CSRF_RE.search(page.get_data(as_text=True)).group(1)
+    return client.post(path, data={"csrf_token": token})
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {(method, rule.endpoint) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes - set(MATRIX) == set(), "add these routes to the authorization matrix"
+    assert set(MATRIX) - routes == set(), "these matrix rows name routes that no longer exist"
+
+
+@pytest.mark.parametrize(("method", "endpoint"), sorted(MATRIX))
+def test_route_by_role(app, method, endpoint):
+    path_template, expected, stateful = MATRIX[(method, endpoint)]
+    world = build_world(app)
+    outcomes = {}
+    for role in ROLES:
+        if stateful and role != ROLES[0]:
+            wipe(app)
+            world = build_world(app)
+        path = path_template.format(**world)
+        outcomes[role] = request_as(app, world, role, method, path).status_code
+    assert outcomes == expected
