@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -39,6 +40,7 @@ def create_app(config: Any = None) -> Flask:
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    app.url_map.converters["int"] = BoundedIntConverter
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -52,6 +54,14 @@ def create_app(config: Any = None) -> Flask:
     init_templating(app)
     register_cli(app)
     return app
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:...> ids beyond a 32-bit integer are a 404, not a database overflow error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _normalise_db_url(url: str) -> str:

@@ -1,0 +1,173 @@
+"""Bad input on every form and JSON endpoint: a 4xx with a message, never a 500, nothing stored.
+
+A hypothesis-based fuzz test drives the main POST forms with arbitrary text and numbers."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select, text
+
+from participation.extensions import db
+
+from ..conftest import CSRF_RE
+from .test_authorization import MATRIX, ROLES, build_world
+
+FIELDS = ["title", "body", "text", "note", "reason", "details", "email", "password", "confirm",
+          "display_name", "slug", "title_ja", "title_en", "description_ja", "start_date", "end_date",
+          "category_id", "latitude", "longitude", "status", "department_id", "issue_ids", "parent_id",
+          "alignment", "value", "action", "state", "cost", "justification", "step", "type", "text_ja",
+          "options", "rows", "max_choices", "phase_id", "template_id", "duplicate_of_id", "target_type",
+          "target_id", "support_limit", "support_threshold", "language", "role", "direction",
+          "planned_period", "address", "q", "next", "shown_nearby", "hide_all", "publish", "free_text"]
+
+FREE_TEXT = ["title", "body", "text", "note", "details", "display_name", "title_ja", "title_en",
+             "description_ja", "justification", "text_ja", "options", "rows", "planned_period", "address",
+             "q", "next", "shown_nearby", "password", "confirm", "email", "reason"]
+
+BAD_BODIES = {
+    "overlong": {f: "長" * 30_000 for f in FIELDS},
+    "nul": {f: "a\x00b" for f in FIELDS},
+    # Numbers and choices that make no sense (free-text fields left empty).
+    "wrong_types": {**{f: "-1" for f in FIELDS}, **{f: "" for f in FREE_TEXT}, "latitude": "1e400", "longitude": "NaN", "start_date": "2027-13-45",
+                    "end_date": "yesterday", "cost": "-5", "max_choices": "9999999999999999999999",
+                    "category_id": "99999999999999999999", "target_id": "abc", "issue_ids": "x"},
+    "repeated": {**{f: ["a", "b", "c"] for f in FIELDS}, **{f: "" for f in FREE_TEXT}},
+}
+
+
+def table_counts() -> dict[str, int]:
+    return {t.name: db.session.execute(select(func.count()).select_from(t)).scalar()
+            for t in db.metadata.sorted_tables if t.name not in ("audit_log", "notifications")}
+
+
+def permitted_role(expected: dict[str, int]) -> str | None:
+    """A user for whom the empty form reaches validation (400)."""
+    for role in ("admin", "author", "facilitator_this", "official_dept", "moderator", "resident", "anonymous"):
+        if expected.get(role) == 400:
+            return role
+    return None
+
+
+FORM_ROUTES = sorted((k, v) for k, v in MATRIX.items() if k[0] == "POST" and permitted_role(v[1]))
+
+
+def client_for(app, world, role):
+    client = app.test_client()
+    if role != "anonymous":
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = str(world["users"][role]), True
+    page = client.get("/auth/login" if role == "anonymous" else "/account/")
+    return client, CSRF_RE.search(page.get_data(as_text=True)).group(1)
+
+
+def assert_refused_with_message(response, where):
+    assert 400 <= response.status_code < 500, (where, response.status_code)
+    body = response.get_data(as_text=True)
+    if response.mimetype == "application/json":
+        assert response.json["error"]["message"], where
+    else:
+        assert 'role="alert"' in body or 'class="error-page"' in body or 'class="notice"' in body, where
+
+
+@pytest.mark.parametrize(("route", "spec"), FORM_ROUTES, ids=[f"{m} {e}" for (m, e), _ in FORM_ROUTES])
+def test_bad_bodies_are_refused_and_store_nothing(app, route, spec):
+    from participation.extensions import limiter
+
+    path_template, expected, _stateful = spec
+    world = build_world(app)
+    role = permitted_role(expected)
+    path = path_template.format(**world)
+    with app.app_context():
+        before = table_counts()
+    for name, body in BAD_BODIES.items():
+        limiter.reset()
+        client, token = client_for(app, world, role)
+        response = client.post(path, data={**body, "csrf_token": token})
+        assert_refused_with_message(response, f"{route} {name}")
+        with app.app_context():
+            assert table_counts() == before, f"{route} {name} changed the database"
+    # Invalid UTF-8 in a urlencoded body: never a server error (the text may well be acceptable).
+    client, token = client_for(app, world, role)
+    raw = f"csrf_token={token}&title=%ff%fe%fd&body=%c3%28&text=%ed%a0%80&category_id=%ff".encode()
+    response = client.post(path, data=raw, content_type="application/x-www-form-urlencoded")
+    assert response.status_code < 500
+
+
+BAD_IDS = ["0", "-1", "99999999999999999999", "2147483648", "abc", "1.5", "%00"]
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_malformed_ids_in_urls_are_404(app, client, bad):
+    for path in ("/proposals/{}", "/issues/{}", "/admin/processes/{}/", "/admin/surveys/{}/",
+                 "/processes/square/surveys/{}", "/moderation/users/{}"):
+        response = client.get(path.format(bad))
+        assert response.status_code in (302, 400, 404), (path, bad, response.status_code)
+
+
+@pytest.mark.parametrize("query", ["page=-1", "page=0", "page=99999999999999999999", "page=abc", "page=1e9",
+                                   "state=%00", "sort=" + "x" * 5000, "q=" + "あ" * 5000, "q=%ff%fe"])
+def test_odd_list_parameters(app, client, make_process, query):
+    make_process("square")
+    for path in ("/processes/square/proposals/", "/issues/", "/processes/"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code in (200, 400), (path, query, response.status_code)
+
+
+@pytest.mark.parametrize("bbox", ["", "1", "1,2,3", "a,b,c,d", "1,2,3,4,5", "nan,nan,nan,nan", "inf,0,1,1",
+                                  "-181,0,0,1", "0,-91,1,0", "10,10,0,0", "1e400,0,1,1", "%00"])
+def test_garbage_bbox(app, client, make_process, bbox):
+    make_process("square")
+    for path in ("/issues.geojson", "/processes/square/proposals.geojson"):
+        response = client.get(f"{path}?bbox={bbox}")
+        assert response.status_code in (200, 400) and response.mimetype == "application/json"
+        if response.status_code == 400:
+            assert response.json["error"]["message"]
+
+
+# --- fuzz ----------------------------------------------------------------------------------------
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+NUMBERISH = st.one_of(TEXT, st.floats(allow_nan=True, allow_infinity=True).map(str),
+                      st.integers(min_value=-(10**20), max_value=10**20).map(str))
+
+FUZZ_FORMS = {
+    "register": ("/auth/register", "anonymous",
+                 {"email": TEXT, "display_name": TEXT, "password": TEXT, "confirm": TEXT}),
+    "proposal": ("/processes/square/proposals/new", "resident",
+                 {"step": st.sampled_from(["1", "2", "3", ""]), "title": TEXT, "body": TEXT, "address": TEXT,
+                  "latitude": NUMBERISH, "longitude": NUMBERISH}),
+    "issue": ("/issues/new", "resident",
+              {"step": st.sampled_from(["1", "2"]), "category_id": NUMBERISH, "title": TEXT, "details": TEXT,
+               "latitude": NUMBERISH, "longitude": NUMBERISH, "shown_nearby": TEXT}),
+    "comment": ("/proposals/{proposal}/comments", "resident",
+                {"body": TEXT, "alignment": NUMBERISH, "parent_id": NUMBERISH}),
+    "flag": ("/moderation/flag", "resident",
+             {"target_type": st.sampled_from(["proposals", "issues", "users", "x"]), "target_id": NUMBERISH,
+              "reason": TEXT, "details": TEXT}),
+}
+
+
+@pytest.mark.parametrize("form_name", sorted(FUZZ_FORMS))
+def test_fuzzed_forms_never_fail_and_refusals_store_nothing(app, form_name):
+    from participation.extensions import limiter
+
+    path_template, role, fields = FUZZ_FORMS[form_name]
+    world = build_world(app)
+    path = path_template.format(**world)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+              derandomize=True)
+    @given(st.fixed_dictionaries(fields))
+    def run(data):
+        limiter.reset()
+        client, token = client_for(app, world, role)
+        with app.app_context():
+            before = table_counts()
+        response = client.post(path, data={**data, "csrf_token": token})
+        assert response.status_code < 500, data
+        if 400 <= response.status_code < 500:
+            with app.app_context():
+                assert table_counts() == before, data
+
+    run()
