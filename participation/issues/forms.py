@@ -37,8 +37,11 @@ class ReportForm(LocationForm):
 
 
 class UpdateForm(FlaskForm):
-    note = TextAreaField(_l("Your update"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)])
-    photos = MultipleFileField(_l("Photos (optional, up to 3)"), render_kw={"accept": "image/*"})
+    # Several forms share a page: distinct ids keep every label pointing at its own control.
+    note = TextAreaField(_l("Your update"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)],
+                         id="update_note")
+    photos = MultipleFileField(_l("Photos (optional, up to 3)"), render_kw={"accept": "image/*"},
+                               id="update_photos")
 
 
 class StatusForm(FlaskForm):
@@ -47,7 +50,7 @@ class StatusForm(FlaskForm):
     template_id = SelectField(_l("Response template (optional)"), validate_choice=False, validators=[Optional()],
                               description=_l("Used as the note when the note is left empty."))
     note = TextAreaField(_l("Public note"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)],
-                         description=_l("Required for closed statuses. Everyone can read it."))
+                         description=_l("Required for closed statuses. Everyone can read it."), id="status_note")
     duplicate_of_id = StringField(_l("Original issue number (for duplicates)"),
                                   validators=[Optional(), Length(max=12)], render_kw={"inputmode": "numeric"})
 
@@ -55,7 +58,8 @@ class StatusForm(FlaskForm):
 class ReassignForm(FlaskForm):
     department_id = SelectField(_l("Department"), validate_choice=False,
                                 validators=[DataRequired(_l("Please choose a department."))])
-    note = TextAreaField(_l("Public note"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)])
+    note = TextAreaField(_l("Public note"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)],
+                         id="reassign_note")
 
 
 class ReopenForm(FlaskForm):
