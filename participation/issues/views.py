@@ -150,9 +150,15 @@ def _details(form, values, found=None):
 
 # --- one issue ----------------------------------------------------------------------------------
 
+# The status an official most likely sets next: preselected to save a step, never the current one.
+NEXT_STATUS = {"open": "investigating", "investigating": "in_progress", "in_progress": "fixed",
+               "action_scheduled": "fixed", "fixed": "open", "fixed_by_reporter": "fixed",
+               "unable_to_fix": "open", "not_responsible": "open", "duplicate": "open",
+               "internal_referral": "open"}
+
 def _page(issue, *, status: int = 200, error: str | None = None, forms: dict | None = None):
     forms = forms or {}
-    status_form = forms.get("status") or StatusForm(formdata=None)
+    status_form = forms.get("status") or StatusForm(formdata=None, status=NEXT_STATUS.get(issue.status))
     _status_choices(status_form)
     templates = services.templates_for(issue.department_id)
     status_form.template_id.choices = [SelectChoice("", _("None"))] + [

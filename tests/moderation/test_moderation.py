@@ -195,3 +195,19 @@ def test_posting_is_rate_limited(app, make_user, login, post_form, abusive):
     limited = post_form(f"{page}/comments", {"body": "意見です", "alignment": "0"}, page=page)
     assert limited.status_code == 429
     assert "短時間にリクエストが集中しました" in limited.get_data(as_text=True)
+
+
+def test_a_user_can_be_reported_from_a_proposal_page(app, client, login, make_user, abusive, post_form):
+    login(make_user())
+    page = f"/proposals/{abusive['proposal']}"
+    html = client.get(page).get_data(as_text=True)
+    assert "この利用者を通報" in html
+    response = post_form("/moderation/flag", {"target_type": "users", "target_id": str(abusive["author"].id),
+                                              "reason": "spam", "next": page}, page=page)
+    assert response.status_code == 302
+    login(make_user("moderator"))
+    queue = client.get("/moderation/").get_data(as_text=True)
+    assert "利用者 #" in queue and "提案者" in queue
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.target_type == "users"))
+        assert case.state == "pending" and case.author_id == abusive["author"].id
