@@ -11,17 +11,11 @@ request, the nearby-duplicate query and the issue page.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
-import statistics
-import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _harness import bench_app, cleanup, report, timed
 
 LAT0, LON0, SPAN_LAT, SPAN_LON = 35.52, 139.55, 0.27, 0.33  # about 30 km x 30 km
 STATUSES = ["open"] * 5 + ["investigating", "in_progress", "action_scheduled", "fixed", "fixed",
@@ -69,22 +63,6 @@ def seed(app, count: int) -> int:
         return category_ids[0]
 
 
-def timed(fn, n: int) -> list[float]:
-    fn()
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def report(name: str, samples: list[float]) -> None:
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
-    print(f"{name:<40} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms   (n={len(samples)})")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--count", type=int, default=1_000_000)
@@ -92,18 +70,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from participation import create_app
-    from participation.config import Config
-
-    tmp = tempfile.mkdtemp(prefix="bench-issues-")
-    os.environ["PARTICIPATION_INSTANCE_PATH"] = tmp
-    url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
-    app = create_app(type("BenchConfig", (Config,), {
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}))
-    with app.app_context():
-        upgrade()
+    app, tmp, url = bench_app("bench-issues-", args.database_url)
     started = time.perf_counter()
     category_id = seed(app, args.count)
     print(f"seeded {args.count:,} issues in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
@@ -136,9 +103,7 @@ def main() -> None:
         report("nearby duplicates (250 m, same category)", timed(nearby_query, args.requests * 5))
         db.session.remove()
     report("issue page", timed(issue_page, args.requests))
-    with app.app_context():
-        db.engine.dispose()
-    shutil.rmtree(tmp, ignore_errors=True)
+    cleanup(app, tmp)
 
 
 if __name__ == "__main__":

@@ -10,17 +10,11 @@ median and 95th percentile server time in milliseconds.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
-import statistics
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _harness import bench_app, cleanup, report, timed
 
 WORDS = ["駅前", "公園", "駐輪場", "ベンチ", "木陰", "図書館", "バス停", "歩道", "街灯", "子ども",
          "広場", "自転車", "トイレ", "花壇", "防災", "Wi-Fi", "マルシェ", "スロープ", "遊具", "噴水"]
@@ -79,23 +73,6 @@ def seed(app, count: int) -> tuple[str, int]:
         return process.slug, first
 
 
-def timed(client, path: str, n: int) -> list[float]:
-    client.get(path)  # warm up caches and templates
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return samples
-
-
-def report(name: str, samples: list[float]) -> None:
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
-    print(f"{name:<34} median {statistics.median(samples):7.1f} ms   p95 {p95:7.1f} ms   (n={len(samples)})")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--count", type=int, default=100_000)
@@ -103,37 +80,32 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from participation import create_app
-    from participation.config import Config
-
-    tmp = tempfile.mkdtemp(prefix="bench-proposals-")
-    os.environ["PARTICIPATION_INSTANCE_PATH"] = tmp
-    url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
-    app = create_app(type("BenchConfig", (Config,), {
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}))
-    with app.app_context():
-        upgrade()
+    app, tmp, url = bench_app("bench-proposals-", args.database_url)
     started = time.perf_counter()
     slug, first_id = seed(app, args.count)
     print(f"seeded {args.count:,} proposals in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
 
     client = app.test_client()
-    base = f"/processes/{slug}/proposals/"
-    report("list (random order, page 1)", timed(client, base, args.requests))
-    report("list (random order, page 200)", timed(client, base + "?page=200", args.requests))
-    report("list (most supported)", timed(client, base + "?sort=most_supported", args.requests))
-    report("list (newest, not answered)", timed(client, base + "?sort=newest&state=not_answered", args.requests))
-    report("search 駐輪場 (newest)", timed(client, base + "?q=駐輪場&sort=newest", args.requests))
-    report("search 公園 ベンチ (2 terms)", timed(client, base + "?q=公園+ベンチ&sort=newest", args.requests))
-    report("detail page", timed(client, f"/proposals/{first_id}", args.requests))
-    report("GeoJSON bbox", timed(client, f"/processes/{slug}/proposals.geojson?bbox=139.69,35.65,139.70,35.66", args.requests))
-    with app.app_context():
-        from participation.extensions import db
 
-        db.engine.dispose()
-    shutil.rmtree(tmp, ignore_errors=True)
+    def page(path: str):
+        def fetch():
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        return fetch
+
+    base = f"/processes/{slug}/proposals/"
+    for name, path in [
+        ("list (random order, page 1)", base),
+        ("list (random order, page 200)", base + "?page=200"),
+        ("list (most supported)", base + "?sort=most_supported"),
+        ("list (newest, not answered)", base + "?sort=newest&state=not_answered"),
+        ("search 駐輪場 (newest)", base + "?q=駐輪場&sort=newest"),
+        ("search 公園 ベンチ (2 terms)", base + "?q=公園+ベンチ&sort=newest"),
+        ("detail page", f"/proposals/{first_id}"),
+        ("GeoJSON bbox", f"/processes/{slug}/proposals.geojson?bbox=139.69,35.65,139.70,35.66"),
+    ]:
+        report(name, timed(page(path), args.requests))
+    cleanup(app, tmp)
 
 
 if __name__ == "__main__":
