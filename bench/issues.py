@@ -1,9 +1,9 @@
 """Benchmark: street issues with 1,000,000 reports.
 
 The reports are spread over a 30 km x 30 km city (the size of a large Japanese city) and two
-years, as a real million reports would be. Seeds a fresh database (a temporary SQLite file by default, or --database-url for PostgreSQL)
-through the migrations, then prints the median and 95th percentile time of the bbox GeoJSON
-request, the nearby-duplicate query and the issue page.
+years, as a real million reports would be. Seeds a fresh database (a temporary SQLite file by
+default, or --database-url for PostgreSQL) through the migrations, then prints the median and
+95th percentile time of the bbox GeoJSON request, the nearby-duplicate query and the issue page.
 
     .venv/bin/python bench/issues.py
     .venv/bin/python bench/issues.py --count 200000 --requests 50
