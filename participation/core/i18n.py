@@ -65,6 +65,13 @@ def localized(value: Any, lang: str | None = None) -> str:
     return ""
 
 
+def clean_translated(value: Any) -> dict:
+    """Staff input for a {"ja", "en"} field: only those keys, stripped."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: (v or "").strip() for k, v in value.items() if k in ("ja", "en")}
+
+
 def remember_requested_language() -> None:
     """before_request: keep `?lang=` in the session and, for a signed-in user, as their preference."""
     lang = requested_language()

@@ -170,10 +170,6 @@ class RoleAssignment(db.Model):
     department: Mapped[Department | None] = relationship(lazy="joined")
     process = relationship("Process", lazy="joined")
 
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
 
 class AuditLog(db.Model):
     """Every staff action: who did what to which object, with before/after data."""

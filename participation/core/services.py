@@ -157,6 +157,28 @@ def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
 
 
+MAX_ID = 2**31 - 1
+
+
+def parse_id(raw: Any) -> int | None:
+    """A row id from user input: a positive integer that fits the id columns, else None.
+    (Bigger numbers would make the database driver fail instead of finding nothing.)"""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    else:
+        text = str(raw or "").strip()
+        if not text.isdigit() or len(text) > 10:
+            return None
+        value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def lock_row(model: Any, row_id: int) -> None:
+    """Serialize writers on one row (a PostgreSQL row lock; SQLite already has a single writer),
+    so counters recomputed afterwards see every committed row."""
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
 def ensure_can_post(user: Any) -> None:
     """The one check every posting action makes: signed in, and not blocked."""
     if not permissions.is_signed_in(user):

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from ..extensions import db, limiter
 from . import services
 from .errors import ServiceError
+from .i18n import current_language
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, attach_error
 from .urls import safe_next
 
@@ -23,18 +24,14 @@ def _register_limit() -> str:
     return current_app.config["REGISTER_RATE_LIMIT"]
 
 
-_attach = attach_error
-
-
 @bp.get("/")
 def home():
     from ..issues import services as issue_services
     from ..processes import services as process_services
 
-    recent = issue_services.list_issues(page=1)
     return render_template("core/home.html", user_count=services.count_users(),
                            processes=process_services.list_public_processes("active")[:6],
-                           recent_issues=recent.items[:5], figures=issue_services.home_figures())
+                           recent_issues=issue_services.recent_issues(5), figures=issue_services.home_figures())
 
 
 @bp.get("/healthz")
@@ -59,10 +56,10 @@ def register():
             return render_template("auth/register.html", form=form), 400
         try:
             user = services.register_user(form.email.data, form.display_name.data,
-                                          form.password.data, language=_current_lang())
+                                          form.password.data, language=current_language())
         except ServiceError as exc:
             db.session.rollback()
-            _attach(form, exc)
+            attach_error(form, exc)
         else:
             db.session.commit()
             login_user(user)
@@ -70,12 +67,6 @@ def register():
             return redirect(url_for("core.home"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
-
-
-def _current_lang() -> str:
-    from .i18n import current_language
-
-    return current_language()
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
@@ -119,7 +110,7 @@ def account():
             services.update_profile(current_user, form.display_name.data, form.language.data)
         except ServiceError as exc:
             db.session.rollback()
-            _attach(form, exc)
+            attach_error(form, exc)
         else:
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
@@ -140,7 +131,7 @@ def change_password():
                                      password_form.new_password.data)
         except ServiceError as exc:
             db.session.rollback()
-            _attach(password_form, exc)
+            attach_error(password_form, exc)
         else:
             db.session.commit()
             flash(_("Your password has been changed."), "success")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.permissions import is_admin, is_official, is_signed_in
+from ..moderation.permissions import can_read
 
 
 def can_report_issue(user: Any) -> bool:
@@ -13,6 +14,16 @@ def can_report_issue(user: Any) -> bool:
 def can_manage_issue(user: Any, issue: Any) -> bool:
     """Change status, reassign, assign: officials of the responsible department, and admins."""
     return is_admin(user) or is_official(user, issue.department_id)
+
+
+def can_read_issue(user: Any, issue: Any) -> bool:
+    """A hidden report stays readable for moderators and the officials who must handle it."""
+    return can_read(user, issue, None) or can_manage_issue(user, issue)
+
+
+def can_me_too(user: Any, issue: Any) -> bool:
+    """Another resident with the same problem, while the issue is open."""
+    return is_signed_in(user) and issue.group == "open" and issue.reporter_id != user.id
 
 
 def can_update_issue(user: Any, issue: Any) -> bool:

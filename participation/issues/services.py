@@ -10,8 +10,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from shapely.geometry import Point, shape
-from shapely.ops import unary_union
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core import audit, clock, geo, notifications, uploads
@@ -19,7 +18,7 @@ from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import Department, Role
 from ..core.permissions import is_admin, is_official
 from ..core.sanitize import clean_text
-from ..core.services import ensure_can_post
+from ..core.services import ensure_can_post, lock_row, parse_id
 from ..extensions import db
 from . import permissions
 from .models import (
@@ -49,18 +48,17 @@ NOTE_MAX = 2000
 
 # --- loading ------------------------------------------------------------------------------------
 
-def get_issue(issue_id: int) -> Issue:
-    issue = db.session.get(Issue, issue_id)
+def get_issue(issue_id: Any) -> Issue:
+    issue_id = parse_id(issue_id)
+    issue = db.session.get(Issue, issue_id) if issue_id else None
     if issue is None:
         raise NotFound(_l("This issue does not exist."))
     return issue
 
 
 def get_category(category_id: Any) -> Category:
-    try:
-        category = db.session.get(Category, int(category_id))
-    except (TypeError, ValueError):
-        category = None
+    category_id = parse_id(category_id)
+    category = db.session.get(Category, category_id) if category_id else None
     if category is None or not category.active:
         raise InvalidInput(_l("Please choose a category from the list."), field="category_id")
     return category
@@ -81,42 +79,32 @@ def areas() -> list[Area]:
 
 # --- areas and routing --------------------------------------------------------------------------
 
-_shapes: dict[tuple, Any] = {}
+_shapes: dict[tuple, list] = {}
 
 
-def _area_shapes() -> tuple[list[tuple[Area, Any]], Any]:
-    """Areas with their shapely shapes and the city boundary (their union), cached per area set."""
+def _area_shapes() -> list[tuple[Area, Any]]:
+    """Areas with their shapely shapes, built once per set of areas."""
     rows = areas()
     key = tuple((a.id, a.code, a.min_lat, a.max_lat, a.min_lon, a.max_lon) for a in rows)
     if key not in _shapes:
         _shapes.clear()
-        pairs = [(a.id, shape(a.geometry)) for a in rows]
-        _shapes[key] = (pairs, unary_union([s for _i, s in pairs]) if pairs else None)
-    pairs, boundary = _shapes[key]
+        _shapes[key] = [(a.id, shape(a.geometry)) for a in rows]
     by_id = {a.id: a for a in rows}
-    return [(by_id[i], s) for i, s in pairs], boundary
+    return [(by_id[i], polygon) for i, polygon in _shapes[key]]
 
 
 def area_at(lat: float, lon: float) -> Area | None:
-    """The area containing the point; raises when the city has areas and the point is outside."""
-    pairs, boundary = _area_shapes()
-    if boundary is None:
-        return None  # no areas imported yet: no boundary to enforce
+    """The area containing the point. The city boundary is the union of the areas, so a point in
+    none of them is outside the city (refused); with no areas imported there is nothing to enforce."""
+    pairs = _area_shapes()
+    if not pairs:
+        return None
     point = Point(lon, lat)
     for area, polygon in pairs:
         if polygon.covers(point):
             return area
     raise InvalidInput(_l("This place is outside the city. Please choose a place inside the city boundary."),
                        field="latitude")
-
-
-def boundary_geojson() -> dict | None:
-    _pairs, boundary = _area_shapes()
-    if boundary is None:
-        return None
-    from shapely.geometry import mapping
-
-    return mapping(boundary)
 
 
 def responsible_department(category: Category, area: Area | None) -> int:
@@ -209,10 +197,16 @@ def _author_role(user: Any, issue: Issue) -> tuple[str, int | None]:
     return "resident", None
 
 
-def validate_report(data: dict) -> dict:
+def validate_place(data: dict) -> dict:
+    """Step one of a report: a category and a place inside the city."""
     category = get_category(data.get("category_id"))
     lat, lon = geo.clean_location(data.get("latitude"), data.get("longitude"), required=True)
-    area = area_at(lat, lon)
+    address = " ".join(clean_text(data.get("address")).split())[:200] or None
+    return dict(category=category, latitude=lat, longitude=lon, area=area_at(lat, lon), address=address)
+
+
+def validate_report(data: dict) -> dict:
+    values = validate_place(data)
     title = " ".join(clean_text(data.get("title")).split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         raise InvalidInput(_l("The title must be between %(min)d and %(max)d characters long.",
@@ -221,9 +215,7 @@ def validate_report(data: dict) -> dict:
     if len(details) > DETAILS_MAX:
         raise InvalidInput(_l("The details can be at most %(max)d characters long.", max=DETAILS_MAX),
                            field="details")
-    address = " ".join(clean_text(data.get("address")).split())[:200] or None
-    return dict(category=category, latitude=lat, longitude=lon, area=area, title=title,
-                details=details, address=address)
+    return dict(values, title=title, details=details)
 
 
 def report_issue(reporter: Any, data: dict) -> Issue:
@@ -254,7 +246,7 @@ def me_too(user: Any, issue: Issue) -> Issue:
         raise Conflict(_l("This issue is no longer open."))
     if issue.reporter_id == user.id:
         raise Conflict(_l("You reported this issue yourself."))
-    _lock(issue.id)
+    lock_row(Issue, issue.id)
     try:
         with db.session.begin_nested():
             db.session.add(MeToo(issue_id=issue.id, user_id=user.id))
@@ -272,10 +264,6 @@ def has_me_too(user: Any, issue: Issue) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return db.session.scalar(select(MeToo.id).where(MeToo.issue_id == issue.id, MeToo.user_id == user.id)) is not None
-
-
-def _lock(issue_id: int) -> None:
-    db.session.execute(select(Issue.id).where(Issue.id == issue_id).with_for_update())
 
 
 # --- updates and status ---------------------------------------------------------------------------
@@ -361,8 +349,8 @@ def change_status(official: Any, issue: Issue, status: Any, note: str, *,
     original = None
     if target is Status.DUPLICATE:
         try:
-            original = get_issue(int(duplicate_of_id))
-        except (TypeError, ValueError, NotFound):
+            original = get_issue(duplicate_of_id)
+        except NotFound:
             raise InvalidInput(_l("Please give the number of the original issue."), field="duplicate_of_id") from None
     old = issue.status
     issue.move_to(target, duplicate_of=original)
@@ -388,10 +376,8 @@ def bulk_change_status(official: Any, issue_ids: list[int], status: Any, note: s
 def reassign(official: Any, issue: Issue, department_id: Any, note: str) -> IssueUpdate:
     if not permissions.can_manage_issue(official, issue):
         raise PermissionDenied(_l("Only officials of the responsible department can change this issue."))
-    try:
-        department = db.session.get(Department, int(department_id))
-    except (TypeError, ValueError):
-        department = None
+    department_id = parse_id(department_id)
+    department = db.session.get(Department, department_id) if department_id else None
     if department is None:
         raise InvalidInput(_l("Please choose a department."), field="department_id")
     if department.id == issue.department_id:
@@ -495,6 +481,12 @@ def list_issues(page: int = 1, **filters) -> Listing:
                                     .order_by(Issue.created_at.desc(), Issue.id.desc())
                                     .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
     return Listing(items, total, page, pages)
+
+
+def recent_issues(limit: int = 5) -> list[Issue]:
+    """The newest visible reports (the list's rules, without counting every page)."""
+    return list(db.session.scalars(select(Issue).where(*_filters())
+                                   .order_by(Issue.created_at.desc(), Issue.id.desc()).limit(limit)))
 
 
 def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | None = None,

@@ -1,8 +1,6 @@
 """Street issue pages: map and list, reporting in two steps, the issue page, triage, statistics."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,10 +8,11 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core import geo, notifications
-from ..core.security import limit_posting
 from ..core.errors import InvalidInput, ServiceError
 from ..core.forms import attach_error
 from ..core.i18n import current_language, localized
+from ..core.security import limit_posting
+from ..core.services import parse_id
 from ..extensions import db
 from . import permissions, services
 from .forms import LocationForm, ReassignForm, ReopenForm, ReportForm, StatusForm, TemplateForm, UpdateForm
@@ -60,28 +59,22 @@ def index():
                            areas=services.areas(), group_labels=GROUP_LABELS)
 
 
+# Bad parameters raise InvalidInput: the error handler answers .json/.geojson paths in JSON.
+
 @bp.get("/issues.geojson")
 def geojson():
-    try:
-        bbox = geo.parse_bbox(request.args.get("bbox"))
-        category = request.args.get("category", "")
-        if category and not category.isdigit():
-            raise InvalidInput(_l("The filter value must be a number."))
-        data = services.geojson(bbox, status=request.args.get("status") or None,
-                                category_id=int(category) if category else None,
-                                group=request.args.get("group") or None)
-    except InvalidInput as exc:
-        return jsonify({"error": {"code": 400, "message": str(exc.message)}}), 400
-    return jsonify(data)
+    category = request.args.get("category", "")
+    if category and parse_id(category) is None:
+        raise InvalidInput(_l("The filter value must be a number."))
+    return jsonify(services.geojson(geo.parse_bbox(request.args.get("bbox")),
+                                    status=request.args.get("status") or None,
+                                    category_id=parse_id(category), group=request.args.get("group") or None))
 
 
 @bp.get("/issues/nearby.json")
 def nearby():
-    try:
-        category = services.get_category(request.args.get("category_id"))
-        lat, lon = geo.clean_location(request.args.get("lat"), request.args.get("lon"), required=True)
-    except InvalidInput as exc:
-        return jsonify({"error": {"code": 400, "message": str(exc.message)}}), 400
+    category = services.get_category(request.args.get("category_id"))
+    lat, lon = geo.clean_location(request.args.get("lat"), request.args.get("lon"), required=True)
     found = services.nearby_open_issues(category.id, lat, lon)
     return jsonify({"issues": [{"id": n.issue.id, "title": n.issue.title, "distance_m": round(n.distance_m),
                                 "status": n.issue.status, "url": url_for("issues.detail", issue_id=n.issue.id)}
@@ -105,13 +98,13 @@ def new():
         _category_choices(form)
         if request.method == "POST" and form.validate_on_submit():
             try:
-                values = services.validate_report({**form.data, "title": "--"})
+                values = services.validate_place(form.data)
             except ServiceError as exc:
                 attach_error(form, exc)
             else:
                 return _details(form, values)
         status = 400 if request.method == "POST" else 200
-        return render_template("issues/new.html", form=form, boundary=services.boundary_geojson()), status
+        return render_template("issues/new.html", form=form), status
 
     form = ReportForm()
     _category_choices(form)
@@ -225,12 +218,13 @@ def add_update(issue_id: int):
                 _("Your update has been published."), {"update": form})
 
 
-def _note_or_template(form, issue) -> str:
+def _note_or_template(form, department_id: int) -> str:
+    """The typed note, or else the chosen response template of the department, in this language."""
     note = form.note.data or ""
     if not note.strip() and form.template_id.data:
-        template = db.session.get(ResponseTemplate, int(form.template_id.data)) \
-            if str(form.template_id.data).isdigit() else None
-        if template is None or template.department_id != issue.department_id:
+        template_id = parse_id(form.template_id.data)
+        template = db.session.get(ResponseTemplate, template_id) if template_id else None
+        if template is None or template.department_id != department_id:
             raise InvalidInput(_l("This template does not exist."), field="template_id")
         note = localized(template.text)
     return note
@@ -247,7 +241,7 @@ def change_status(issue_id: int):
     if not form.validate_on_submit():
         return _page(issue, status=400, error=_("Please check the status form."), forms={"status": form})
     return _act(issue, lambda: services.change_status(
-        current_user, issue, form.status.data, _note_or_template(form, issue),
+        current_user, issue, form.status.data, _note_or_template(form, issue.department_id),
         duplicate_of_id=form.duplicate_of_id.data or None,
         photos=request.files.getlist("photos")), _("The status has been changed."), {"status": form})
 
@@ -288,26 +282,25 @@ def reopen(issue_id: int):
 
 # --- triage and templates -----------------------------------------------------------------------
 
-def _triage_department() -> int:
+def _triage_department():
+    """The department whose queue to show: the one asked for when allowed, else the official's own."""
     if not permissions.can_triage(current_user):
         abort(403, description=_l("The triage page is for city officials."))
-    requested = _int_arg("department") or (int(request.form["department"]) if
-                                           request.form.get("department", "").isdigit() else None)
+    requested = _int_arg("department") or parse_id(request.form.get("department"))
     own = sorted(current_user.department_ids)
-    if requested and (requested in own or permissions.is_admin(current_user)):
-        return requested
-    if own:
-        return own[0]
-    departments = services.departments()
-    if not departments:
+    if not (requested and (requested in own or permissions.is_admin(current_user))):
+        requested = own[0] if own else next((d.id for d in services.departments()), None)
+    department = db.session.get(services.Department, requested) if requested else None
+    if department is None:
         abort(404)
-    return departments[0].id
+    return department
 
 
 @bp.route("/admin/triage", methods=["GET", "POST"])
 @login_required
 def triage():
-    department_id = _triage_department()
+    department = _triage_department()
+    department_id = department.id
     form = StatusForm()
     _status_choices(form)
     templates = services.templates_for(department_id)
@@ -315,13 +308,11 @@ def triage():
         SelectChoice(str(t.id), f"{STATUS_LABELS[Status(t.status)]}: {localized(t.title)}") for t in templates]
     status_code = 200
     if request.method == "POST":
-        ids = [int(x) for x in request.form.getlist("issue_ids") if x.isdigit()]
+        ids = [i for i in map(parse_id, request.form.getlist("issue_ids")) if i]
         if form.validate_on_submit():
             try:
-                # Templates belong to a department: check them against the queue's department.
-                queue_owner = SimpleNamespace(department_id=department_id)
                 count = services.bulk_change_status(current_user, ids, form.status.data,
-                                                    _note_or_template(form, queue_owner))
+                                                    _note_or_template(form, department_id))
             except ServiceError as exc:
                 db.session.rollback()
                 attach_error(form, exc)
@@ -332,7 +323,6 @@ def triage():
                 return redirect(url_for("issues.triage", department=department_id))
         else:
             status_code = 400
-    department = db.session.get(services.Department, department_id)
     return render_template("issues/triage.html", queue=services.triage_queue(current_user, department_id),
                            form=form, department=department, departments=services.departments()), status_code
 
@@ -350,7 +340,8 @@ def triage_assign(issue_id: int):
 @bp.route("/admin/templates", methods=["GET", "POST"])
 @login_required
 def templates():
-    department_id = _triage_department()
+    department = _triage_department()
+    department_id = department.id
     form = TemplateForm()
     form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in Status]
     status_code = 200
@@ -370,7 +361,7 @@ def templates():
     elif request.method == "POST":
         status_code = 400
     return render_template("issues/templates.html", form=form, templates=services.templates_for(department_id),
-                           department=db.session.get(services.Department, department_id)), status_code
+                           department=department), status_code
 
 
 @bp.post("/admin/templates/<int:template_id>/delete")

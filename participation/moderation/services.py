@@ -13,7 +13,7 @@ from ..core import audit, clock, notifications
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import User
 from ..core.sanitize import clean_text
-from ..core.services import ensure_can_post
+from ..core.services import ensure_can_post, lock_row, parse_id
 from ..extensions import db
 from . import permissions
 from .models import Block, Case, CaseState, Flag, Reason
@@ -24,11 +24,8 @@ DETAILS_MAX = 1000
 
 
 def _target(target_type: str, target_id: Any):
-    spec = TARGETS.get(target_type)
-    try:
-        obj = db.session.get(spec.model, int(target_id)) if spec else None
-    except (TypeError, ValueError):
-        obj = None
+    spec, target_id = TARGETS.get(target_type), parse_id(target_id)
+    obj = db.session.get(spec.model, target_id) if spec and target_id else None
     if obj is None:
         raise NotFound(_l("The content you want to report does not exist."))
     return spec, obj
@@ -77,7 +74,7 @@ def flag(user: Any, target_type: str, target_id: Any, reason: str, details: str 
     if spec.author_id(obj) == user.id:
         raise Conflict(_l("You cannot report your own content."))
     case = _case_for(target_type, obj, spec)
-    db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    lock_row(Case, case.id)
     try:
         with db.session.begin_nested():
             db.session.add(Flag(target_type=target_type, target_id=obj.id, user_id=user.id,
@@ -166,7 +163,8 @@ def describe(case: Case) -> dict:
     obj = db.session.get(spec.model, case.target_id)
     flags = list(db.session.scalars(select(Flag).where(Flag.target_type == case.target_type,
                                                        Flag.target_id == case.target_id).order_by(Flag.id)))
-    return {"case": case, "label": spec.label, "excerpt": spec.excerpt(obj) if obj else "",
+    return {"case": case, "label": spec.label, "hideable": spec.hideable,
+            "excerpt": spec.excerpt(obj) if obj else "",
             "url": spec.url(obj) if obj else "#", "flags": flags,
             "author": db.session.get(User, case.author_id) if case.author_id else None}
 
@@ -193,8 +191,7 @@ def block_user(moderator: Any, user: User, justification: str, *, hide_all: bool
         for target_type, spec in TARGETS.items():
             if not spec.hideable:
                 continue
-            author_column = spec.model.reporter_id if spec.model.__tablename__ == "issues" else spec.model.author_id
-            for obj in db.session.scalars(select(spec.model).where(author_column == user.id,
+            for obj in db.session.scalars(select(spec.model).where(spec.author_column == user.id,
                                                                    spec.model.hidden_at.is_(None))):
                 case = _case_for(target_type, obj, spec)
                 case.state, case.reason, case.reviewed = CaseState.HIDDEN.value, Reason.OFFENSIVE.value, True

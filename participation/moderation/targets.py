@@ -21,6 +21,7 @@ class Target:
     author_id: Callable[[Any], int | None]
     url: Callable[[Any], str]
     excerpt: Callable[[Any], str]
+    author_column: Any  # the column naming the author, for "everything they wrote"
     hideable: bool = True
 
 
@@ -32,16 +33,17 @@ def _comment_process(comment: Comment) -> int | None:
 TARGETS: dict[str, Target] = {
     "proposals": Target(Proposal, _l("Proposal"), lambda o: o.process_id, lambda o: o.author_id,
                         lambda o: url_for("proposals.detail", proposal_id=o.id),
-                        lambda o: f"{o.title}\n{o.body}"),
+                        lambda o: f"{o.title}\n{o.body}", Proposal.author_id),
     "proposal_comments": Target(Comment, _l("Comment"), _comment_process, lambda o: o.author_id,
                                 lambda o: url_for("proposals.detail", proposal_id=o.proposal_id) + f"#comment-{o.id}",
-                                lambda o: o.body),
+                                lambda o: o.body, Comment.author_id),
     "issues": Target(Issue, _l("Street issue"), lambda o: None, lambda o: o.reporter_id,
-                     lambda o: url_for("issues.detail", issue_id=o.id), lambda o: f"{o.title}\n{o.details}"),
+                     lambda o: url_for("issues.detail", issue_id=o.id), lambda o: f"{o.title}\n{o.details}",
+                     Issue.reporter_id),
     "issue_updates": Target(IssueUpdate, _l("Update on a street issue"), lambda o: None, lambda o: o.author_id,
                             lambda o: url_for("issues.detail", issue_id=o.issue_id) + "#timeline",
-                            lambda o: o.text),
+                            lambda o: o.text, IssueUpdate.author_id),
     "users": Target(User, _l("User"), lambda o: None, lambda o: o.id,
                     lambda o: url_for("moderation.user", user_id=o.id), lambda o: o.display_name,
-                    hideable=False),
+                    User.id, hideable=False),
 }

@@ -155,10 +155,6 @@ class Phase(db.Model):
     def allows(self, capability: Capability) -> bool:
         return bool(getattr(self, capability.value))
 
-    @property
-    def position(self) -> int:
-        return self.process.phases.index(self) + 1
-
 
 STATUS_LABELS = {
     ProcessStatus.DRAFT: _l("draft"),

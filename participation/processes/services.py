@@ -8,10 +8,11 @@ from typing import Any
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from ..core import audit, services as core_services, uploads
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..core.i18n import clean_translated
 from ..core.models import Role, RoleAssignment, User
 from ..extensions import db
 from . import permissions
@@ -20,11 +21,6 @@ from .models import Capability, Phase, Process, ProcessStatus, city_today
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TRANSLATED_FIELDS = ("title", "subtitle", "description")
 
-
-def _translated(value: Any) -> dict:
-    if not isinstance(value, dict):
-        return {}
-    return {k: (v or "").strip() for k, v in value.items() if k in ("ja", "en")}
 
 
 def _snapshot(process: Process) -> dict:
@@ -91,7 +87,7 @@ def _validate_process_data(data: dict, process: Process | None = None) -> dict:
     clash = db.session.scalar(select(Process.id).where(Process.slug == slug))
     if clash is not None and (process is None or clash != process.id):
         raise Conflict(_l("Another process already uses this address name."), field="slug")
-    title = _translated(data.get("title"))
+    title = clean_translated(data.get("title"))
     if not title.get("ja"):
         raise InvalidInput(_l("Please enter the title in Japanese."), field="title_ja")
     start, end = data.get("start_date"), data.get("end_date")
@@ -112,8 +108,8 @@ def _validate_process_data(data: dict, process: Process | None = None) -> dict:
             raise InvalidInput(_l("Please enter a whole number of 1 or more."), field=key)
         limits[key] = value
     return {
-        "slug": slug, "title": title, "subtitle": _translated(data.get("subtitle")),
-        "description": _translated(data.get("description")), "start_date": start, "end_date": end,
+        "slug": slug, "title": title, "subtitle": clean_translated(data.get("subtitle")),
+        "description": clean_translated(data.get("description")), "start_date": start, "end_date": end,
         **limits,
     }
 
@@ -161,7 +157,7 @@ def change_process_status(actor: User, process: Process, action: str) -> Process
 # --- phases -------------------------------------------------------------------------------------
 
 def _validate_phase(process: Process, data: dict, phase: Phase | None = None) -> dict:
-    title = _translated(data.get("title"))
+    title = clean_translated(data.get("title"))
     if not title.get("ja"):
         raise InvalidInput(_l("Please enter the title in Japanese."), field="title_ja")
     start, end = data.get("start_date"), data.get("end_date")
@@ -183,7 +179,7 @@ def _validate_phase(process: Process, data: dict, phase: Phase | None = None) ->
                    phase=other.title.get("ja", ""), start=format_date(other.start_date, "long"),
                    end=format_date(other.end_date, "long")),
                 field="start_date")
-    values = {"title": title, "description": _translated(data.get("description")),
+    values = {"title": title, "description": clean_translated(data.get("description")),
               "start_date": start, "end_date": end,
               "publish_answers_immediately": bool(data.get("publish_answers_immediately", True))}
     for capability in Capability:

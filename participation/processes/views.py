@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..core.errors import ServiceError
 from ..core.forms import attach_error, fill_translated, translated
+from ..core.services import parse_id
 from ..core.models import Role
 from ..extensions import db
 from . import permissions, services
@@ -200,9 +201,9 @@ def admin_pin(process_id: int):
     raw = request.form.get("phase_id", "")
     phase = None
     if raw:
-        if not raw.isdigit():
+        if parse_id(raw) is None:
             abort(400)
-        phase = services.get_phase(process, int(raw))
+        phase = services.get_phase(process, parse_id(raw))
     services.pin_phase(current_user, process, phase)
     db.session.commit()
     flash(_("The current phase has been pinned.") if phase else

@@ -93,10 +93,6 @@ class Proposal(db.Model):
         order_by="ProposalAnswer.id", cascade="all, delete-orphan", back_populates="proposal")
 
     @property
-    def state_enum(self) -> State:
-        return State(self.state)
-
-    @property
     def is_withdrawn(self) -> bool:
         return self.state == State.WITHDRAWN.value
 
@@ -185,10 +181,6 @@ class ProposalAnswer(db.Model):
     proposal: Mapped[Proposal] = relationship(back_populates="answers")
     department: Mapped[Department | None] = relationship(lazy="joined")
     answered_by: Mapped[User | None] = relationship(lazy="joined")
-
-    @property
-    def state_enum(self) -> State:
-        return State(self.state)
 
 
 class Alignment(int, enum.Enum):

@@ -8,6 +8,7 @@ from flask import current_app
 
 from ..core import clock
 from ..core.permissions import is_admin, is_facilitator, is_official, is_signed_in
+from ..moderation.permissions import can_read
 from .models import State
 
 COMMENT_EDIT_MINUTES = 15
@@ -20,6 +21,10 @@ def _is_author(user: Any, obj: Any) -> bool:
 def edit_window_open(proposal: Any) -> bool:
     minutes = current_app.config.get("PROPOSAL_EDIT_MINUTES", 15)
     return clock.now() - proposal.created_at <= timedelta(minutes=minutes)
+
+
+def can_read_proposal(user: Any, proposal: Any) -> bool:
+    return can_read(user, proposal, proposal.process_id)
 
 
 def can_create_proposal(user: Any, process: Any) -> bool:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 from ..core import audit, clock, geo, notifications, uploads
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import Follow, Role
-from ..core.permissions import is_admin, is_facilitator, is_official
+from ..core.permissions import is_admin, is_official
 from ..core.sanitize import clean_text
-from ..core.services import ensure_can_post
+from ..core.services import ensure_can_post, lock_row, parse_id
 from ..extensions import db
 from ..processes import services as process_services
 from ..processes.models import Capability, Process
@@ -60,8 +60,9 @@ def get_proposal(proposal_id: int, user: Any = None) -> Proposal:
     return proposal
 
 
-def get_comment(proposal: Proposal, comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
+def get_comment(proposal: Proposal, comment_id: Any) -> Comment:
+    comment_id = parse_id(comment_id)
+    comment = db.session.get(Comment, comment_id) if comment_id else None
     if comment is None or comment.proposal_id != proposal.id:
         raise NotFound(_l("This comment does not exist."))
     return comment
@@ -85,10 +86,6 @@ def _clean_body(body: str | None) -> str:
         raise InvalidInput(_l("The description can be at most %(max)d characters long.", max=BODY_MAX),
                            field="body")
     return body
-
-
-def clean_location(latitude: Any, longitude: Any) -> tuple[float | None, float | None]:
-    return geo.clean_location(latitude, longitude)
 
 
 # --- similarity (character n-grams, so Japanese works) ------------------------------------------
@@ -252,16 +249,13 @@ def geojson(process: Process, bbox: tuple[float, float, float, float] | None, li
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > limit}
 
 
-parse_bbox = geo.parse_bbox
-
-
 # --- residents' actions -------------------------------------------------------------------------
 
 def submit_proposal(process: Process, author: Any, data: dict) -> Proposal:
     ensure_can_post(author)
     process_services.require(process, Capability.PROPOSE, author)
     title, body = _clean_title(data.get("title")), _clean_body(data.get("body"))
-    lat, lon = clean_location(data.get("latitude"), data.get("longitude"))
+    lat, lon = geo.clean_location(data.get("latitude"), data.get("longitude"))
     address = " ".join(clean_text(data.get("address")).split())[:200] or None
     proposal = Proposal(process_id=process.id, author_id=author.id, title=title, body=body,
                         language=data.get("language") or "ja", latitude=lat, longitude=lon,
@@ -300,12 +294,6 @@ def withdraw_proposal(user: Any, proposal: Proposal) -> Proposal:
     return proposal
 
 
-def _lock(model, row_id: int) -> None:
-    """Serialize writers on one row (PostgreSQL row lock; SQLite already has one writer), so
-    counters recomputed after the lock see every committed row."""
-    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
-
-
 def _recount_supports(proposal: Proposal) -> None:
     """The counter is recomputed from the rows in the same statement: it cannot drift."""
     db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(
@@ -332,11 +320,11 @@ def support(user: Any, proposal: Proposal) -> Proposal:
     if db.session.scalar(select(Support.id).where(Support.proposal_id == proposal.id,
                                                   Support.user_id == user.id)) is not None:
         raise Conflict(_l("You already support this proposal."))
-    _lock(Proposal, proposal.id)
+    lock_row(Proposal, proposal.id)
     if process.support_limit:
         from ..core.models import User
 
-        _lock(User, user.id)  # one resident's supports are counted one at a time
+        lock_row(User, user.id)  # one resident's supports are counted one at a time
     left = support_limit_left(process, user)
     if left == 0:
         raise Conflict(_l("You have used all %(n)d of your supports in this process. Remove one "
@@ -353,7 +341,7 @@ def support(user: Any, proposal: Proposal) -> Proposal:
 
 def unsupport(user: Any, proposal: Proposal) -> Proposal:
     process_services.require(proposal.process, Capability.SUPPORT, user)
-    _lock(Proposal, proposal.id)
+    lock_row(Proposal, proposal.id)
     removed = db.session.execute(delete(Support).where(Support.proposal_id == proposal.id,
                                                        Support.user_id == user.id)).rowcount
     if not removed:
@@ -415,7 +403,7 @@ def add_comment(user: Any, proposal: Proposal, body: str, alignment: int = 0,
         if parent.depth >= MAX_COMMENT_DEPTH:
             raise InvalidInput(_l("Replies can be nested at most %(n)d levels deep.", n=MAX_COMMENT_DEPTH))
         depth = parent.depth + 1
-    _lock(Proposal, proposal.id)
+    lock_row(Proposal, proposal.id)
     comment = Comment(proposal_id=proposal.id, author_id=user.id, parent_id=parent_id, depth=depth,
                       body=body, alignment=alignment, language=language)
     db.session.add(comment)
@@ -442,7 +430,7 @@ def delete_comment(user: Any, comment: Comment, proposal: Proposal) -> Comment:
     """The author's own deletion anonymises: the text and the name go, the replies stay."""
     if not permissions.can_delete_comment(user, comment):
         raise PermissionDenied(_l("Only the author can delete this comment."))
-    _lock(Proposal, proposal.id)
+    lock_row(Proposal, proposal.id)
     comment.deleted_at = clock.now()
     comment.body = ""
     comment.author_id = None
@@ -458,7 +446,7 @@ def vote_comment(user: Any, comment: Comment, value: int) -> Comment:
         raise PermissionDenied(_l("You cannot vote on your own comment."))
     if comment.is_deleted:
         raise Conflict(_l("You cannot vote on a deleted comment."))
-    _lock(Comment, comment.id)
+    lock_row(Comment, comment.id)
     existing = db.session.scalar(select(CommentVote).where(CommentVote.comment_id == comment.id,
                                                            CommentVote.user_id == user.id))
     if existing is not None and existing.value == value:

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..core.security import limit_posting
-from ..core.errors import InvalidInput, ServiceError
+from ..core import geo, notifications
+from ..core.errors import ServiceError
 from ..core.forms import attach_error
 from ..core.i18n import current_language
-from ..core import notifications
+from ..core.security import limit_posting
+from ..core.services import parse_id
 from ..extensions import db
 from ..processes import services as process_services
 from ..processes.models import Capability
@@ -66,11 +67,8 @@ def index(slug: str):
 @bp.get("/processes/<slug>/proposals.geojson")
 def geojson(slug: str):
     process = process_services.get_process_by_slug(slug, current_user)
-    try:
-        bbox = services.parse_bbox(request.args.get("bbox"))
-    except InvalidInput as exc:
-        return jsonify({"error": {"code": 400, "message": str(exc.message)}}), 400
-    return jsonify(services.geojson(process, bbox))
+    # A bad bbox raises InvalidInput: the error handler answers .geojson paths in JSON.
+    return jsonify(services.geojson(process, geo.parse_bbox(request.args.get("bbox"))))
 
 
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
@@ -206,19 +204,20 @@ def edit(proposal_id: int):
 def comment(proposal_id: int):
     proposal = services.get_proposal(proposal_id, current_user)
     form = CommentForm()
-    parent = request.form.get("parent_id") or None
-    if parent is not None and not parent.isdigit():
+    raw_parent = request.form.get("parent_id") or None
+    parent = parse_id(raw_parent)
+    if raw_parent is not None and parent is None:
         abort(400)
     if not form.validate_on_submit():
-        return _detail(proposal, status=400, comment_form=form, reply_to=int(parent) if parent else None)
+        return _detail(proposal, status=400, comment_form=form, reply_to=parent)
     try:
         services.add_comment(current_user, proposal, form.body.data, form.alignment.data,
-                             int(parent) if parent else None, language=current_language())
+                             parent, language=current_language())
     except ServiceError as exc:
         db.session.rollback()
         attach_error(form, exc)
         return _detail(proposal, status=exc.status_code, comment_form=form,
-                       reply_to=int(parent) if parent else None, error=str(exc.message))
+                       reply_to=parent, error=str(exc.message))
     db.session.commit()
     flash(_("Your comment has been published."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#comments")

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from ..core.i18n import localized
+from ..core.i18n import clean_translated, localized
 from ..core.sanitize import clean_text
 from ..extensions import db
 from ..processes import services as process_services
@@ -37,11 +37,6 @@ from .models import (
 
 LABEL_MAX = 200
 
-
-def _translated(value: Any) -> dict:
-    if not isinstance(value, dict):
-        return {}
-    return {k: (v or "").strip() for k, v in value.items() if k in ("ja", "en")}
 
 
 def _deny() -> PermissionDenied:
@@ -89,7 +84,7 @@ def has_answers(question: Question) -> bool:
 # --- building -----------------------------------------------------------------------------------
 
 def _validate_survey(process: Process, data: dict) -> dict:
-    title = _translated(data.get("title"))
+    title = clean_translated(data.get("title"))
     if not title.get("ja"):
         raise InvalidInput(_l("Please enter the title in Japanese."), field="title_ja")
     phase_id = data.get("phase_id")
@@ -99,7 +94,7 @@ def _validate_survey(process: Process, data: dict) -> dict:
     if not phase.allows(Capability.ANSWER_SURVEY):
         raise InvalidInput(_l("This phase does not let residents answer surveys. Choose another "
                               "phase or change the phase settings."), field="phase_id")
-    return {"title": title, "description": _translated(data.get("description")),
+    return {"title": title, "description": clean_translated(data.get("description")),
             "phase_id": phase.id, "allow_anonymous": bool(data.get("allow_anonymous"))}
 
 
@@ -172,11 +167,11 @@ def _validate_question(data: dict) -> dict:
         qtype = QuestionType(data.get("type"))
     except ValueError:
         raise InvalidInput(_l("Please choose a question type."), field="type") from None
-    text = _translated(data.get("text"))
+    text = clean_translated(data.get("text"))
     if not text.get("ja"):
         raise InvalidInput(_l("Please enter the question in Japanese."), field="text_ja")
-    options = [_translated(o) for o in data.get("options") or []]
-    rows = [_translated(r) for r in data.get("rows") or []]
+    options = [clean_translated(o) for o in data.get("options") or []]
+    rows = [clean_translated(r) for r in data.get("rows") or []]
     for label in options + rows:
         if not label.get("ja"):
             raise InvalidInput(_l("Every choice needs a Japanese label."), field="options")
@@ -194,10 +189,10 @@ def _validate_question(data: dict) -> dict:
         raise InvalidInput(_l("The maximum number of choices must be between 1 and the number of "
                               "choices."), field="max_choices")
     return {
-        "type": qtype.value, "text": text, "help": _translated(data.get("help")),
+        "type": qtype.value, "text": text, "help": clean_translated(data.get("help")),
         "required": bool(data.get("required")), "max_choices": max_choices,
-        "scale_min_label": _translated(data.get("scale_min_label")) if qtype is QuestionType.SCALE else {},
-        "scale_max_label": _translated(data.get("scale_max_label")) if qtype is QuestionType.SCALE else {},
+        "scale_min_label": clean_translated(data.get("scale_min_label")) if qtype is QuestionType.SCALE else {},
+        "scale_max_label": clean_translated(data.get("scale_max_label")) if qtype is QuestionType.SCALE else {},
         "options": options if qtype.has_options else [],
         "rows": rows if qtype is QuestionType.MATRIX else [],
     }
@@ -606,7 +601,8 @@ def _actions(process: Process, user: Any) -> list[tuple[str, str]]:
 
     actions = []
     for survey in process_services.process_surveys(process):
-        if is_open(survey, user).allowed or is_open(survey, user).needs_login:
+        decision = is_open(survey, user)
+        if decision.allowed or decision.needs_login:
             actions.append((str(_l("Answer the survey: %(title)s", title=localized(survey.title))),
                             url_for("surveys.answer", slug=process.slug, survey_id=survey.id)))
     return actions

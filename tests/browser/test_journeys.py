@@ -1,8 +1,6 @@
 """End-to-end journeys in real Chromium, in Japanese (and one in English)."""
 from __future__ import annotations
 
-import io
-import re
 import secrets
 
 import pytest

@@ -14,7 +14,7 @@ from participation.core.errors import Conflict, InvalidInput, PermissionDenied
 from participation.core.models import AuditLog, Notification, User
 from participation.extensions import db
 from participation.issues import services
-from participation.issues.models import Area, CategoryOverride, Issue, IssueUpdate, MeToo, Status
+from participation.issues.models import Area, CategoryOverride, Issue, IssueUpdate, MeToo
 
 from .conftest import CENTER
 

@@ -5,7 +5,6 @@ import pytest
 from participation.core.models import User
 from participation.extensions import db
 from participation.proposals import services
-from participation.proposals.models import Proposal
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from participation.proposals.models import (
     Comment,
     IllegalTransition,
     Proposal,
-    ProposalAnswer,
     State,
     Support,
 )
@@ -542,7 +541,7 @@ def test_search_after_edit_and_with_special_characters(app, make_user, make_proc
 def test_filters(app, client, login, make_user, make_process, make_proposal):
     process = make_process("square")
     me = make_user()
-    mine = make_proposal(process, me, title="わたしの提案です", latitude="35.6", longitude="139.7")
+    make_proposal(process, me, title="わたしの提案です", latitude="35.6", longitude="139.7")
     other = make_proposal(process, title="ほかの人の提案")
     admin = make_user("admin")
     with in_ctx(app):

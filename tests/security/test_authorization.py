@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
-
 from participation.core import clock
 from participation.core.models import Department, Role, RoleAssignment, User
 from participation.extensions import db

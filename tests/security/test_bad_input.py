@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from participation.extensions import db
 
 from ..conftest import CSRF_RE
-from .test_authorization import MATRIX, ROLES, build_world
+from .test_authorization import MATRIX, build_world
 
 FIELDS = ["title", "body", "text", "note", "reason", "details", "email", "password", "confirm",
           "display_name", "slug", "title_ja", "title_en", "description_ja", "start_date", "end_date",

@@ -14,7 +14,7 @@ from participation.issues import services as issue_services
 from participation.issues.models import Category, Issue, IssueUpdate, ResponseTemplate
 from participation.moderation import services as moderation_services
 from participation.moderation.models import Block, Flag
-from participation.processes.models import Phase, Process
+from participation.processes.models import Process
 from participation.proposals import services as proposal_services
 from participation.proposals.models import Comment, Proposal, ProposalAnswer
 from participation.surveys import services as survey_services

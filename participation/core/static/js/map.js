@@ -23,8 +23,10 @@
   document.querySelectorAll("[data-map]").forEach(function (el) {
     var d = el.dataset;
     el.classList.add("map-live");
-    var map = L.map(el, { scrollWheelZoom: false }).setView(
+    var map = L.map(el, { scrollWheelZoom: false, zoomControl: false }).setView(
       [parseFloat(d.lat), parseFloat(d.lon)], parseInt(d.zoom || "14", 10));
+    // Leaflet's own button labels are English: use the page's translations.
+    L.control.zoom({ zoomInTitle: d.zoomIn, zoomOutTitle: d.zoomOut }).addTo(map);
     L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 18 }).addTo(map);
 
     if (d.geojson) {
