@@ -171,3 +171,29 @@ def test_fuzzed_forms_never_fail_and_refusals_store_nothing(app, form_name):
                 assert table_counts() == before, data
 
     run()
+
+
+@pytest.mark.parametrize("huge", ["99999999999999999999", "2147483648"])
+def test_ids_too_big_for_the_database_in_form_data(app, huge):
+    """Ids typed into forms are bounded before any query: a 4xx, never a driver overflow."""
+    world = build_world(app)
+    client, token = client_for(app, world, "admin")
+    cases = [
+        (f"/proposals/{world['discussed']}/comments", {"body": "返信", "alignment": "0", "parent_id": huge}, 400),
+        ("/moderation/flag", {"target_type": "proposals", "target_id": huge, "reason": "spam", "next": "/"}, 404),
+        (f"/issues/{world['issue']}/status", {"status": "duplicate", "note": "重複", "duplicate_of_id": huge}, 400),
+        (f"/issues/{world['issue']}/status", {"status": "fixed", "note": "", "template_id": huge}, 400),
+        (f"/issues/{world['issue']}/reassign", {"department_id": huge, "note": "担当替え"}, 400),
+        (f"/admin/processes/{world['process']}/pin", {"phase_id": huge}, 400),
+        ("/admin/triage", {"issue_ids": huge, "status": "fixed", "note": "完了", "department": huge}, 400),
+    ]
+    with app.app_context():
+        before = table_counts()
+    for path, data, status in cases:
+        response = client.post(path, data={**data, "csrf_token": token})
+        assert response.status_code == status, (path, response.status_code)
+        with app.app_context():
+            assert table_counts() == before, path
+    assert client.get(f"/issues/nearby.json?category_id={huge}&lat=35.66&lon=139.70").status_code == 400
+    assert client.get(f"/issues.geojson?category={huge}").status_code == 400
+    assert client.get("/admin/triage?department=999").status_code == 404
