@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from ..extensions import db, limiter
 from . import services
+from .actions import form_status, submit
 from .errors import ServiceError
 from .i18n import current_language
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, attach_error
@@ -65,7 +66,7 @@ def register():
             login_user(user)
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(url_for("core.home"))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("auth/register.html", form=form), status
 
 
@@ -87,7 +88,7 @@ def login():
             login_user(user, remember=form.remember.data)
             flash(_("You are signed in."), "success")
             return redirect(safe_next(form.next.data))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("auth/login.html", form=form), status
 
 
@@ -106,16 +107,11 @@ def account():
         form.language.data = current_user.language or ""
     password_form = PasswordChangeForm(prefix="pw")
     if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, form.display_name.data, form.language.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your profile has been saved."), "success")
+        ok, _result = submit(form, lambda: services.update_profile(current_user, form.display_name.data, form.language.data),
+                          _("Your profile has been saved."))
+        if ok:
             return redirect(url_for("core.account"))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("account/account.html", form=form, password_form=password_form), status
 
 
@@ -126,15 +122,10 @@ def change_password():
     form.language.data = current_user.language or ""
     password_form = PasswordChangeForm(prefix="pw")
     if password_form.validate_on_submit():
-        try:
-            services.change_password(current_user, password_form.current_password.data,
-                                     password_form.new_password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(password_form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
+        ok, _result = submit(password_form, lambda: services.change_password(current_user, password_form.current_password.data,
+                                         password_form.new_password.data),
+                          _("Your password has been changed."))
+        if ok:
             return redirect(url_for("core.account"))
     return render_template("account/account.html", form=form, password_form=password_form), 400
 

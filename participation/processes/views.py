@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..core.errors import ServiceError
-from ..core.forms import attach_error, fill_translated, translated
+from ..core.actions import form_status, submit
+from ..core.forms import fill_translated, translated
 from ..core.services import parse_id
 from ..core.models import Role
 from ..extensions import db
@@ -88,16 +88,11 @@ def admin_new():
         abort(403, description=_l("Only facilitators of all processes and administrators can create processes."))
     form = ProcessForm()
     if form.validate_on_submit():
-        try:
-            process = services.create_process(current_user, _process_data(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The process has been created as a draft. Add its phases, then publish it."), "success")
+        ok, process = submit(form, lambda: services.create_process(current_user, _process_data(form)),
+                          _("The process has been created as a draft. Add its phases, then publish it."))
+        if ok:
             return redirect(url_for("processes.admin_edit", process_id=process.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("processes/admin_form.html", form=form, process=None), status
 
 
@@ -110,16 +105,11 @@ def admin_edit(process_id: int):
         for name in ("title", "subtitle", "description"):
             fill_translated(form, name, getattr(process, name))
     if form.validate_on_submit():
-        try:
-            services.update_process(current_user, process, _process_data(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The process has been saved."), "success")
+        ok, _result = submit(form, lambda: services.update_process(current_user, process, _process_data(form)),
+                          _("The process has been saved."))
+        if ok:
             return redirect(url_for("processes.admin_edit", process_id=process.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("processes/admin_form.html", form=form, process=process,
                            staff=services.process_staff(process), staff_form=StaffForm(),
                            surveys=services.process_surveys(process)), status
@@ -146,16 +136,11 @@ def admin_phase_new(process_id: int):
     process = _load_for_edit(process_id)
     form = PhaseForm()
     if form.validate_on_submit():
-        try:
-            services.add_phase(current_user, process, _phase_data(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The phase has been added."), "success")
+        ok, _result = submit(form, lambda: services.add_phase(current_user, process, _phase_data(form)),
+                          _("The phase has been added."))
+        if ok:
             return redirect(url_for("processes.admin_edit", process_id=process.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("processes/admin_phase_form.html", form=form, process=process,
                            phase=None), status
 
@@ -170,16 +155,11 @@ def admin_phase_edit(process_id: int, phase_id: int):
         fill_translated(form, "title", phase.title)
         fill_translated(form, "description", phase.description)
     if form.validate_on_submit():
-        try:
-            services.update_phase(current_user, phase, _phase_data(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The phase has been saved."), "success")
+        ok, _result = submit(form, lambda: services.update_phase(current_user, phase, _phase_data(form)),
+                          _("The phase has been saved."))
+        if ok:
             return redirect(url_for("processes.admin_edit", process_id=process.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("processes/admin_phase_form.html", form=form, process=process,
                            phase=phase), status
 
@@ -217,15 +197,10 @@ def admin_staff_add(process_id: int):
     process = _load_for_edit(process_id)
     staff_form = StaffForm()
     if staff_form.validate_on_submit():
-        try:
-            services.assign_process_role(current_user, process, staff_form.email.data,
-                                         Role(staff_form.role.data))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(staff_form, exc)
-        else:
-            db.session.commit()
-            flash(_("The role has been assigned."), "success")
+        ok, _result = submit(staff_form, lambda: services.assign_process_role(current_user, process, staff_form.email.data,
+                                             Role(staff_form.role.data)),
+                          _("The role has been assigned."))
+        if ok:
             return redirect(url_for("processes.admin_edit", process_id=process.id))
     form = ProcessForm(formdata=None, obj=process)
     for name in ("title", "subtitle", "description"):

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..core import geo, notifications
+from ..core.actions import form_status, submit
 from ..core.errors import ServiceError
 from ..core.forms import attach_error
 from ..core.i18n import current_language
@@ -86,21 +87,16 @@ def new(slug: str):
             full = ProposalForm(formdata=None, title=form.title.data, body=form.body.data)
             return render_template("proposals/new_details.html", process=process, form=full,
                                    similar=similar)
-        status = 400 if request.method == "POST" else 200
+        status = form_status()
         return render_template("proposals/new.html", process=process, form=form), status
     form = ProposalForm()
     if form.validate_on_submit():
-        try:
-            proposal = services.submit_proposal(process, current_user, {
-                "title": form.title.data, "body": form.body.data, "address": form.address.data,
-                "latitude": form.latitude.data, "longitude": form.longitude.data,
-                "images": request.files.getlist("images"), "language": current_language()})
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your proposal has been published. You will be notified when the city answers it."), "success")
+        ok, proposal = submit(form, lambda: services.submit_proposal(process, current_user, {
+                    "title": form.title.data, "body": form.body.data, "address": form.address.data,
+                    "latitude": form.latitude.data, "longitude": form.longitude.data,
+                    "images": request.files.getlist("images"), "language": current_language()}),
+                          _("Your proposal has been published. You will be notified when the city answers it."))
+        if ok:
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     return render_template("proposals/new_details.html", process=process, form=form, similar=[]), 400
 
@@ -185,16 +181,11 @@ def edit(proposal_id: int):
                                   "and only until someone supports it or comments on it."))
     form = ProposalTextForm(obj=proposal if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            services.edit_proposal(current_user, proposal, {"title": form.title.data, "body": form.body.data})
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your proposal has been updated. The earlier text stays visible in its history."), "success")
+        ok, _result = submit(form, lambda: services.edit_proposal(current_user, proposal, {"title": form.title.data, "body": form.body.data}),
+                          _("Your proposal has been updated. The earlier text stays visible in its history."))
+        if ok:
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("proposals/edit.html", proposal=proposal, form=form), status
 
 
@@ -232,16 +223,11 @@ def comment_edit(proposal_id: int, comment_id: int):
         abort(403, description=_l("A comment can be edited by its author for 15 minutes."))
     form = CommentEditForm(obj=comment if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            services.edit_comment(current_user, comment, form.body.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your comment has been updated."), "success")
+        ok, _result = submit(form, lambda: services.edit_comment(current_user, comment, form.body.data),
+                          _("Your comment has been updated."))
+        if ok:
             return redirect(url_for("proposals.detail", proposal_id=proposal.id) + f"#comment-{comment.id}")
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("proposals/comment_edit.html", proposal=proposal, comment=comment,
                            form=form), status
 

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from ..core.actions import form_status, submit
 from ..core.errors import ServiceError
-from ..core.forms import attach_error, fill_translated, translated
+from ..core.forms import fill_translated, translated
 from ..core.i18n import current_language, localized
 from ..extensions import db
 from ..processes import services as process_services
@@ -109,16 +110,11 @@ def admin_new(process_id: int):
     form = SurveyForm()
     _phase_choices(form, process)
     if form.validate_on_submit():
-        try:
-            survey = services.create_survey(current_user, process, _survey_data(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The survey has been created. Now add its questions."), "success")
+        ok, survey = submit(form, lambda: services.create_survey(current_user, process, _survey_data(form)),
+                          _("The survey has been created. Now add its questions."))
+        if ok:
             return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("surveys/admin_survey.html", form=form, process=process, survey=None), status
 
 
@@ -132,16 +128,11 @@ def admin_survey(survey_id: int):
         fill_translated(form, "title", survey.title)
         fill_translated(form, "description", survey.description)
     if form.validate_on_submit():
-        try:
-            services.update_survey(current_user, survey, _survey_data(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The survey has been saved."), "success")
+        ok, _result = submit(form, lambda: services.update_survey(current_user, survey, _survey_data(form)),
+                          _("The survey has been saved."))
+        if ok:
             return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     results_form = ResultsForm(formdata=None, publish=survey.results_published,
                                free_text=survey.free_text_published)
     return render_template("surveys/admin_survey.html", form=form, process=survey.process,
@@ -203,16 +194,11 @@ def admin_question_new(survey_id: int):
     survey = _load_for_manage(survey_id)
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
-            services.add_question(current_user, survey, _question_data(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The question has been added."), "success")
+        ok, _result = submit(form, lambda: services.add_question(current_user, survey, _question_data(form)),
+                          _("The question has been added."))
+        if ok:
             return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("surveys/admin_question.html", form=form, survey=survey,
                            question=None), status
 
@@ -229,16 +215,11 @@ def admin_question_edit(survey_id: int, question_id: int):
         form.options.data = services.format_labels(question.options)
         form.rows.data = services.format_labels(question.rows)
     if form.validate_on_submit():
-        try:
-            services.update_question(current_user, question, _question_data(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The question has been saved."), "success")
+        ok, _result = submit(form, lambda: services.update_question(current_user, question, _question_data(form)),
+                          _("The question has been saved."))
+        if ok:
             return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("surveys/admin_question.html", form=form, survey=survey,
                            question=question, locked=services.has_answers(question)), status
 
