@@ -44,12 +44,14 @@ def create_app(config: Any = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from .core import actions
     from .core.errors import register_error_handlers
     from .core.security import init_security_headers
     from .core.templating import init_templating
     from .cli import register_cli
 
     register_error_handlers(app)
+    actions.init_app(app)
     init_security_headers(app)
     init_templating(app)
     register_cli(app)

@@ -73,13 +73,8 @@ def clean_translated(value: Any) -> dict:
 
 
 def remember_requested_language() -> None:
-    """before_request: keep `?lang=` in the session and, for a signed-in user, as their preference."""
+    """before_request: keep `?lang=` in the session. A GET never writes to the database: a signed-in
+    user saves the language as a preference through the switcher's POST (`core.set_language`)."""
     lang = requested_language()
-    if not lang:
-        return
-    session[SESSION_KEY] = lang
-    if current_user.is_authenticated and current_user.language != lang:
-        from ..extensions import db
-
-        current_user.language = lang
-        db.session.commit()
+    if lang:
+        session[SESSION_KEY] = lang

@@ -74,6 +74,15 @@ def update_profile(user: User, display_name: str, language: str | None) -> User:
     return user
 
 
+def save_language(user: User, language: str) -> User:
+    """Keep the language chosen with the switcher as the signed-in user's preference."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise InvalidInput(_l("Unknown language."), field="language")
+    user.language = language
+    db.session.flush()
+    return user
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not user.check_password(current_password or ""):
         raise InvalidInput(_l("The current password is not correct."), field="current_password")

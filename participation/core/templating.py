@@ -5,7 +5,7 @@ from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_decimal, format_number
 
 from . import i18n, permissions, sanitize
-from .urls import language_switch_url
+from .urls import current_path_without_lang, language_switch_url
 
 from flask_babel import lazy_gettext as _l
 
@@ -48,6 +48,7 @@ def init_templating(app: Flask) -> None:
             "current_language": lang,
             "city_name": i18n.localized(current_app.config["CITY_NAME"], lang),
             "unread_notifications": notifications.unread_count(current_user),
+            "language_switch_next": current_path_without_lang(),
             "language_switch": [
                 (code, LANGUAGE_NAMES.get(code, code), language_switch_url(code))
                 for code in current_app.config["LANGUAGES"]

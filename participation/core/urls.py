@@ -28,3 +28,9 @@ def language_switch_url(lang: str) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     args.append(("lang", lang))
     return f"{request.path}?{urlencode(args)}"
+
+
+def current_path_without_lang() -> str:
+    """The current page (path and query) without `lang`: where the language switcher returns to."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{request.path}?{urlencode(args)}" if args else request.path

@@ -62,7 +62,6 @@ def register():
             db.session.rollback()
             attach_error(form, exc)
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(url_for("core.home"))
@@ -84,7 +83,6 @@ def login():
             db.session.rollback()
             form.form_errors.append(_("The email address or password is not correct."))
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("You are signed in."), "success")
             return redirect(safe_next(form.next.data))
@@ -113,6 +111,22 @@ def account():
             return redirect(url_for("core.account"))
     status = form_status()
     return render_template("account/account.html", form=form, password_form=password_form), status
+
+
+@bp.post("/account/language")
+def set_language():
+    """The language switcher's POST: kept in the session, and saved as a signed-in user's preference."""
+    from flask import abort, session
+
+    from .i18n import SESSION_KEY
+
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session[SESSION_KEY] = lang
+    if current_user.is_authenticated:
+        services.save_language(current_user, lang)
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.post("/account/password")
@@ -160,7 +174,6 @@ def notifications_read():
     from . import notifications
 
     notifications.mark_all_read(current_user)
-    db.session.commit()
     flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("core.notifications_page"))
 

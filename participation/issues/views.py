@@ -122,7 +122,6 @@ def new():
             db.session.rollback()
             attach_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Thank you! Your report has been sent to %(department)s. You will be notified of every step.",
                     department=localized(issue.department.name)), "success")
             return redirect(url_for("issues.detail", issue_id=issue.id))
@@ -179,7 +178,6 @@ def _act(issue, action, success: str, forms: dict | None = None):
     except ServiceError as exc:
         db.session.rollback()
         return _page(issue, status=exc.status_code, error=str(exc.message), forms=forms)
-    db.session.commit()
     flash(success, "success")
     return redirect(url_for("issues.detail", issue_id=issue.id) + "#timeline")
 
@@ -318,7 +316,6 @@ def triage():
                 attach_error(form, exc)
                 status_code = exc.status_code
             else:
-                db.session.commit()
                 flash(_("%(n)d issues have been updated.", n=count), "success")
                 return redirect(url_for("issues.triage", department=department_id))
         else:
@@ -332,7 +329,6 @@ def triage():
 def triage_assign(issue_id: int):
     issue = services.get_issue(issue_id)
     services.assign_to_me(current_user, issue)
-    db.session.commit()
     flash(_("The issue is assigned to you."), "success")
     return redirect(url_for("issues.triage", department=issue.department_id))
 
@@ -355,7 +351,6 @@ def templates():
             attach_error(form, exc)
             status_code = exc.status_code
         else:
-            db.session.commit()
             flash(_("The template has been saved."), "success")
             return redirect(url_for("issues.templates", department=department_id))
     elif request.method == "POST":
@@ -368,7 +363,6 @@ def templates():
 @login_required
 def template_delete(template_id: int):
     services.delete_template(current_user, template_id)
-    db.session.commit()
     flash(_("The template has been deleted."), "success")
     return redirect(url_for("issues.templates"))
 

@@ -41,7 +41,6 @@ def flag():
         db.session.rollback()
         attach_error(form, exc)
         return render_template("moderation/flag_error.html", form=form, back=back), exc.status_code
-    db.session.commit()
     flash(_("Thank you. Moderators will review your report."), "success")
     return redirect(back)
 
@@ -69,7 +68,6 @@ def decide(case_id: int, action: str):
         services.hide(current_user, case, form.reason.data or case.reason or "", form.note.data or "")
     else:
         getattr(services, action)(current_user, case, form.note.data or "")
-    db.session.commit()
     flash({"hide": _("The content is hidden."), "restore": _("The content is visible again."),
            "dismiss": _("The reports have been dismissed.")}[action], "success")
     return redirect(url_for("moderation.queue"))
@@ -92,7 +90,6 @@ def user(user_id: int):
                 attach_error(form, exc)
                 status = exc.status_code
             else:
-                db.session.commit()
                 flash(_("The user is unblocked."), "success")
                 return redirect(url_for("moderation.user", user_id=person.id))
         elif form.validate_on_submit():
@@ -103,7 +100,6 @@ def user(user_id: int):
                 attach_error(form, exc)
                 status = exc.status_code
             else:
-                db.session.commit()
                 flash(_("The user is blocked."), "success")
                 return redirect(url_for("moderation.user", user_id=person.id))
         else:

@@ -10,7 +10,6 @@ from ..core.actions import form_status, submit
 from ..core.forms import fill_translated, translated
 from ..core.services import parse_id
 from ..core.models import Role
-from ..extensions import db
 from . import permissions, services
 from .forms import PhaseForm, ProcessForm, StaffForm
 from .models import Capability
@@ -123,7 +122,6 @@ def admin_status(process_id: int):
     if action not in ("publish", "archive", "unpublish"):
         abort(400)
     services.change_process_status(current_user, process, action)
-    db.session.commit()
     flash({"publish": _("The process is now public."),
            "archive": _("The process has been archived."),
            "unpublish": _("The process is a draft again and hidden from the public.")}[action], "success")
@@ -169,7 +167,6 @@ def admin_phase_edit(process_id: int, phase_id: int):
 def admin_phase_delete(process_id: int, phase_id: int):
     process = _load_for_edit(process_id)
     services.delete_phase(current_user, services.get_phase(process, phase_id))
-    db.session.commit()
     flash(_("The phase has been deleted."), "success")
     return redirect(url_for("processes.admin_edit", process_id=process.id))
 
@@ -185,7 +182,6 @@ def admin_pin(process_id: int):
             abort(400)
         phase = services.get_phase(process, parse_id(raw))
     services.pin_phase(current_user, process, phase)
-    db.session.commit()
     flash(_("The current phase has been pinned.") if phase else
           _("The current phase follows the dates again."), "success")
     return redirect(url_for("processes.admin_edit", process_id=process.id))
@@ -215,7 +211,6 @@ def admin_staff_add(process_id: int):
 def admin_staff_remove(process_id: int, assignment_id: int):
     process = _load_for_edit(process_id)
     services.remove_process_role(current_user, process, assignment_id)
-    db.session.commit()
     flash(_("The role has been removed."), "success")
     return redirect(url_for("processes.admin_edit", process_id=process.id))
 

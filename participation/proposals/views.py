@@ -137,7 +137,6 @@ def _act(proposal, action, success: str):
     except ServiceError as exc:
         db.session.rollback()
         return _detail(proposal, status=exc.status_code, error=str(exc.message))
-    db.session.commit()
     flash(success, "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
@@ -209,7 +208,6 @@ def comment(proposal_id: int):
         attach_error(form, exc)
         return _detail(proposal, status=exc.status_code, comment_form=form,
                        reply_to=parent, error=str(exc.message))
-    db.session.commit()
     flash(_("Your comment has been published."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#comments")
 
@@ -271,7 +269,6 @@ def answer(proposal_id: int):
     except ServiceError as exc:
         db.session.rollback()
         return _detail(proposal, status=exc.status_code, error=str(exc.message))
-    db.session.commit()
     flash(_("The answer is public.") if result.published_at else
           _("The answer is saved and held until a facilitator publishes it."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#answer")
@@ -291,7 +288,6 @@ def publish_answer(proposal_id: int, answer_id: int):
 def publish_all(slug: str):
     process = process_services.get_process_by_slug(slug, current_user)
     count = services.publish_all_answers(current_user, process)
-    db.session.commit()
     flash(_("%(n)d answers have been published.", n=count), "success")
     return redirect(url_for("proposals.index", slug=process.slug))
 

@@ -61,7 +61,6 @@ def answer(slug: str, survey_id: int):
             flash(str(exc.message), "error")
             status = exc.status_code
         else:
-            db.session.commit()
             flash(_("Thank you! Your answers have been recorded."), "success")
             return redirect(url_for("surveys.answer", slug=slug, survey_id=survey.id))
     return render_template("surveys/answer.html", process=process, survey=survey, decision=decision,
@@ -147,7 +146,6 @@ def admin_delete(survey_id: int):
     survey = _load_for_manage(survey_id)
     process_id = survey.process_id
     services.delete_survey(current_user, survey)
-    db.session.commit()
     flash(_("The survey has been deleted."), "success")
     return redirect(url_for("processes.admin_edit", process_id=process_id))
 
@@ -160,7 +158,6 @@ def admin_results(survey_id: int):
     if not form.validate_on_submit():
         abort(400)
     services.set_results_publication(current_user, survey, form.publish.data, form.free_text.data)
-    db.session.commit()
     flash(_("The results are now public.") if survey.results_published
           else _("The results are visible to facilitators only."), "success")
     return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
@@ -171,7 +168,6 @@ def admin_results(survey_id: int):
 def admin_export(survey_id: int):
     survey = _load_for_manage(survey_id)
     body = services.export_csv(current_user, survey, current_language())
-    db.session.commit()
     filename = f"survey-{survey.id}-responses.csv"
     return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -229,7 +225,6 @@ def admin_question_edit(survey_id: int, question_id: int):
 def admin_question_delete(survey_id: int, question_id: int):
     survey = _load_for_manage(survey_id)
     services.delete_question(current_user, services.get_question(survey, question_id))
-    db.session.commit()
     flash(_("The question has been deleted."), "success")
     return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
 
@@ -240,7 +235,6 @@ def admin_question_move(survey_id: int, question_id: int):
     survey = _load_for_manage(survey_id)
     services.move_question(current_user, services.get_question(survey, question_id),
                            request.form.get("direction", ""))
-    db.session.commit()
     return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
 
 

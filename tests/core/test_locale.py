@@ -50,15 +50,35 @@ def test_user_preference_beats_session_and_browser(client, make_user, login):
     assert html_lang(client.get("/", headers={"Accept-Language": "ja"})) == "en"
 
 
-def test_switching_language_while_signed_in_saves_the_preference(app, client, make_user, login):
+def test_switching_language_while_signed_in_saves_the_preference(app, client, make_user, login, post_form):
+    from participation.core.models import User
+    from participation.extensions import db
+
+    user = login(make_user(language="ja"))
+    html = client.get("/processes/?x=1").get_data(as_text=True)
+    assert 'action="/account/language"' in html and 'value="en"' in html
+    response = post_form("/account/language", {"lang": "en", "next": "/?x=1"}, page="/")
+    assert response.status_code == 302 and response.headers["Location"] == "/?x=1"
+    assert html_lang(client.get("/")) == "en"
+    with app.app_context():
+        assert db.session.get(User, user.id).language == "en"
+
+
+def test_language_switch_never_leaves_the_site(client, post_form):
+    response = post_form("/account/language", {"lang": "en", "next": "https://evil.example/"}, page="/")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert html_lang(client.get("/")) == "en"
+    assert post_form("/account/language", {"lang": "xx"}, page="/").status_code == 400
+
+
+def test_a_get_with_lang_never_writes_the_preference(app, client, make_user, login):
     from participation.core.models import User
     from participation.extensions import db
 
     user = login(make_user(language="ja"))
     assert html_lang(client.get("/?lang=en")) == "en"
-    assert html_lang(client.get("/")) == "en"
     with app.app_context():
-        assert db.session.get(User, user.id).language == "en"
+        assert db.session.get(User, user.id).language == "ja"
 
 
 def test_every_page_has_a_language_switch_keeping_the_query(client):

@@ -57,6 +57,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("POST", "core.change_password"): ("/account/password", exp(400, anonymous=302), False),
     ("GET", "core.notifications_page"): ("/notifications", exp(200, anonymous=302), False),
     ("POST", "core.notifications_read"): ("/notifications/read", exp(302), False),
+    ("POST", "core.set_language"): ("/account/language", exp(400), False),
     ("GET", "core.uploaded_file"): ("/uploads/" + "a" * 64 + ".jpg", exp(404), False),
     ("GET", "core.leaflet_static"): ("/static/leaflet/leaflet.js", exp(200), False),
     ("GET", "static"): ("/static/css/site.css", exp(200), False),

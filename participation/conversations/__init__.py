@@ -1,0 +1,1 @@
+"""Conversations: statements, votes, opinion groups and consensus (the engine is in `engine`)."""
