@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from _harness import bench_app, cleanup, report, timed
 
@@ -39,7 +39,7 @@ def seed(app, count: int) -> int:
         db.session.add_all(categories + users)
         db.session.commit()
         category_ids, user_ids = [c.id for c in categories], [u.id for u in users]
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         batch = []
         for n in range(count):
             status = rng.choice(STATUSES)

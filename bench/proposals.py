@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from _harness import bench_app, cleanup, report, timed
 
@@ -43,7 +43,7 @@ def seed(app, count: int) -> tuple[str, int]:
         db.session.add_all(users)
         db.session.commit()
         user_ids = [u.id for u in users]
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         batch = []
         for i in range(count):
             words = rng.sample(WORDS, 3)

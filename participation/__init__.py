@@ -8,9 +8,9 @@ import os
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from .config import MIGRATIONS_DIR, Config, ProductionConfig, persistent_secret_key
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -44,11 +44,11 @@ def create_app(config: Any = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from .cli import register_cli
     from .core import actions
     from .core.errors import register_error_handlers
     from .core.security import init_security_headers
     from .core.templating import init_templating
-    from .cli import register_cli
 
     register_error_handlers(app)
     actions.init_app(app)

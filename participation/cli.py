@@ -180,8 +180,8 @@ def compile_catalogs():
 def seed_demo():
     """Fill the database with a demo city (safe to run again)."""
     from .core import demo as core_demo
-    from .processes import demo as processes_demo
     from .issues import demo as issues_demo
+    from .processes import demo as processes_demo
     from .proposals import demo as proposals_demo
     from .surveys import demo as surveys_demo
 

@@ -6,9 +6,9 @@ wiped after each test.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
-import itertools
 
 import pytest
 from flask_migrate import upgrade

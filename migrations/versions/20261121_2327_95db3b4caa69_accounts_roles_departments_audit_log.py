@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-21 23:27:33.560878
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '95db3b4caa69'

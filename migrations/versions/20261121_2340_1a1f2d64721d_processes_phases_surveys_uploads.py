@@ -5,9 +5,8 @@ Revises: 95db3b4caa69
 Create Date: 2026-11-21 23:40:50.469840
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1a1f2d64721d'

@@ -5,9 +5,8 @@ Revises: 1a1f2d64721d
 Create Date: 2026-11-21 23:53:53.373229
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a2eff0efb622'

@@ -5,9 +5,8 @@ Revises: a2eff0efb622
 Create Date: 2026-11-22 00:22:53.394012
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a76a72afa6d6'

@@ -5,9 +5,8 @@ Revises: a76a72afa6d6
 Create Date: 2026-11-22 00:29:07.580307
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '41ba16b86e3a'

@@ -14,9 +14,7 @@ def _jsonable(data: dict | None) -> dict | None:
         return None
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(value, (str, int, float, bool)) or value is None:
-            out[key] = value
-        elif isinstance(value, (dict, list)):
+        if isinstance(value, (str, int, float, bool)) or value is None or isinstance(value, (dict, list)):
             out[key] = value
         else:
             out[key] = str(value)

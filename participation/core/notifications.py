@@ -7,8 +7,9 @@ in-app list (e-mail later) subscribe through `CHANNELS`: each is called with the
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 

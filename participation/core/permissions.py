@@ -93,3 +93,15 @@ PREDICATES = {
     "can_view_audit_log": can_view_audit_log,
     "can_edit_account": can_edit_account,
 }
+
+
+# Hidden means hidden everywhere: one rule for every feature.
+
+def can_view_hidden(user: Any, process_id: int | None) -> bool:
+    """Moderators see hidden content in context, to decide."""
+    return is_global_moderator(user) or (process_id is not None and is_moderator(user, process_id))
+
+
+def can_read(user: Any, item: Any, process_id: int | None) -> bool:
+    """Content is readable unless moderators hid it; they themselves still read it."""
+    return getattr(item, "hidden_at", None) is None or can_view_hidden(user, process_id)

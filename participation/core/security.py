@@ -64,8 +64,8 @@ def post_rate_limit() -> str:
 
 def user_or_address() -> str:
     """Rate-limit key: the signed-in account, or the client address."""
-    from flask_login import current_user
     from flask_limiter.util import get_remote_address
+    from flask_login import current_user
 
     if getattr(current_user, "is_authenticated", False):
         return f"user:{current_user.id}"

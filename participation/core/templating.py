@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_decimal, format_number
+from flask_babel import lazy_gettext as _l
 
 from . import i18n, permissions, sanitize
 from .urls import current_path_without_lang, language_switch_url
-
-from flask_babel import lazy_gettext as _l
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 ROLE_LABELS = {

@@ -10,8 +10,8 @@ from ..extensions import db, limiter
 from . import services
 from .actions import form_status, submit
 from .errors import ServiceError
-from .i18n import current_language
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, attach_error
+from .i18n import current_language
 from .urls import safe_next
 
 bp = Blueprint("core", __name__, template_folder="templates")

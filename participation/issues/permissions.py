@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.permissions import is_admin, is_official, is_signed_in
-from ..moderation.permissions import can_read
+from ..core.permissions import can_read, is_admin, is_official, is_signed_in
 
 
 def can_report_issue(user: Any) -> bool:

@@ -1,8 +1,9 @@
 """What can be flagged: one entry per kind of content, so moderation needs no special cases."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l

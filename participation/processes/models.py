@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import clock
 from ..core.errors import Conflict
-from ..core.models import UTCDateTime, Upload
+from ..core.models import Upload, UTCDateTime
 from ..extensions import db
 
 

@@ -10,7 +10,8 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..core import audit, services as core_services, uploads
+from ..core import audit, uploads
+from ..core import services as core_services
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.i18n import clean_translated
 from ..core.models import Role, RoleAssignment, User

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from ..core.actions import form_status, submit
 from ..core.forms import fill_translated, translated
-from ..core.services import parse_id
 from ..core.models import Role
+from ..core.services import parse_id
 from . import permissions, services
 from .forms import PhaseForm, ProcessForm, StaffForm
 from .models import Capability

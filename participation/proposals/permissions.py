@@ -7,8 +7,7 @@ from typing import Any
 from flask import current_app
 
 from ..core import clock
-from ..core.permissions import is_admin, is_facilitator, is_official, is_signed_in
-from ..moderation.permissions import can_read
+from ..core.permissions import can_read, is_admin, is_facilitator, is_official, is_signed_in
 from .models import State
 
 COMMENT_EDIT_MINUTES = 15

@@ -364,9 +364,7 @@ def validate_answers(survey: Survey, form: Any) -> list[Answer]:
         elif qtype is QuestionType.MULTIPLE:
             values = [v for v in form.getlist(name) if v]
             chosen = [_parse_int(v) for v in values]
-            if any(c not in option_ids for c in chosen):
-                errors[name] = str(invalid_msg)
-            elif len(set(chosen)) != len(chosen):
+            if any(c not in option_ids for c in chosen) or len(set(chosen)) != len(chosen):
                 errors[name] = str(invalid_msg)
             elif q.max_choices and len(chosen) > q.max_choices:
                 errors[name] = str(_l("Please choose at most %(n)d.", n=q.max_choices))

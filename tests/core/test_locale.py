@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 from participation.core.i18n import localized
 
@@ -105,9 +106,9 @@ def test_l10n_filter_in_templates(app):
 
 
 def test_dates_and_numbers_follow_locale_and_city_timezone(app):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    moment = datetime(2026, 11, 20, 16, 30, tzinfo=timezone.utc)  # 2026-11-21 01:30 in Tokyo
+    moment = datetime(2026, 11, 20, 16, 30, tzinfo=UTC)  # 2026-11-21 01:30 in Tokyo
     with app.test_request_context("/?lang=ja"):
         render = app.jinja_env.from_string("{{ d | date }} {{ n | number }}").render
         assert render(d=moment, n=12345) == "2026年11月21日 12,345"

@@ -74,9 +74,8 @@ def test_too_many_photos(app):
     from werkzeug.datastructures import FileStorage
 
     files = [FileStorage(io.BytesIO(jpeg_with_exif(100, 100)), filename=f"{i}.jpg") for i in range(4)]
-    with app.app_context():
-        with pytest.raises(InvalidInput):
-            uploads.save_images(files, limit=3)
+    with app.app_context(), pytest.raises(InvalidInput):
+        uploads.save_images(files, limit=3)
 
 
 def test_files_of_a_rolled_back_transaction_are_removed(app):

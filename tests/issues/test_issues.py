@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -230,9 +230,8 @@ def test_status_permission_matrix(app, make_user, make_issue, who, allowed):
 def test_closed_statuses_need_a_note(app, make_user, make_issue, status):
     issue = make_issue()
     official = make_user("official", department="roads")
-    with ctx(app):
-        with pytest.raises(InvalidInput):
-            services.change_status(u(official), i(issue), status, "  ")
+    with ctx(app), pytest.raises(InvalidInput):
+        services.change_status(u(official), i(issue), status, "  ")
 
 
 def test_duplicate_links_the_original_and_status_change_is_audited_and_notified(app, client, make_user, make_issue):
@@ -376,7 +375,7 @@ def test_old_closed_issues_are_hidden_by_default(app, client, make_user, make_is
         services.change_status(u(official), i(issue), "fixed", "")
         db.session.commit()
     assert "昔に閉じた報告" in client.get("/issues/").get_data(as_text=True)
-    clock.freeze(datetime.now(timezone.utc) + timedelta(days=200))
+    clock.freeze(datetime.now(UTC) + timedelta(days=200))
     assert "昔に閉じた報告" not in client.get("/issues/").get_data(as_text=True)
     assert "昔に閉じた報告" in client.get("/issues/?old=1").get_data(as_text=True)
 
@@ -393,7 +392,7 @@ def test_list_filters_and_bad_values(client, make_issue, city):
 
 
 def test_triage_order_and_bulk_change(app, client, login, make_user, make_issue, post_form):
-    base = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    base = datetime(2026, 11, 1, tzinfo=UTC)
     made = []
     for n in range(3):
         clock.freeze(base + timedelta(days=n))
@@ -423,7 +422,7 @@ def test_triage_is_for_officials(client, login, make_user, city):
 
 def test_response_time_stats(app, client, make_user, make_issue):
     official = make_user("official", department="roads")
-    base = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
     clock.freeze(base)
     fast, slow, untouched = make_issue(title="速い"), make_issue(title="遅い"), make_issue(title="未対応")
     with ctx(app):

@@ -9,8 +9,8 @@ from participation.core.models import AuditLog, Notification, User
 from participation.extensions import db
 from participation.moderation import services
 from participation.moderation.models import Case, Flag
-from participation.proposals import services as proposal_services
 from participation.processes.models import Process
+from participation.proposals import services as proposal_services
 from participation.proposals.models import Comment, Proposal
 
 

@@ -1,7 +1,7 @@
 """Processes and phases: validation, time, capabilities, visibility, administration."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from participation.processes.models import Capability, IllegalTransition, Phase,
 
 
 def tokyo_noon(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 3, 0, tzinfo=timezone.utc)  # 12:00 JST
+    return datetime(day.year, day.month, day.day, 3, 0, tzinfo=UTC)  # 12:00 JST
 
 
 D = date(2027, 4, 1)
@@ -57,7 +57,7 @@ def test_current_phase_follows_the_city_date(app, timed_process, offset, expecte
 
 def test_current_phase_uses_the_city_timezone(app, timed_process):
     # 2027-04-10 23:30 UTC is already 2027-04-11 08:30 in Tokyo: the second phase has begun.
-    clock.freeze(datetime(2027, 4, 10, 23, 30, tzinfo=timezone.utc))
+    clock.freeze(datetime(2027, 4, 10, 23, 30, tzinfo=UTC))
     with app.app_context():
         assert load(app, Process, timed_process.id).current_phase().title["ja"] == "提案募集"
 
@@ -201,19 +201,17 @@ def test_process_lifecycle_and_audit(app, make_user):
 
 def test_only_global_facilitators_create_processes(app, make_user, make_process):
     scoped = make_user("facilitator", process_id=make_process().id)
-    with app.test_request_context("/"):
-        with pytest.raises(PermissionDenied):
-            services.create_process(load(app, User, scoped.id), {
-                "slug": "x-y", "title": {"ja": "x"}, "start_date": D, "end_date": D})
+    with app.test_request_context("/"), pytest.raises(PermissionDenied):
+        services.create_process(load(app, User, scoped.id), {
+            "slug": "x-y", "title": {"ja": "x"}, "start_date": D, "end_date": D})
 
 
 @pytest.mark.parametrize("slug", ["Station Square", "駅前", "-bad", "a" * 81, ""])
 def test_bad_slugs_are_refused(app, make_user, slug):
     admin = make_user("admin")
-    with app.test_request_context("/"):
-        with pytest.raises(InvalidInput):
-            services.create_process(load(app, User, admin.id), {
-                "slug": slug, "title": {"ja": "x"}, "start_date": D, "end_date": D})
+    with app.test_request_context("/"), pytest.raises(InvalidInput):
+        services.create_process(load(app, User, admin.id), {
+            "slug": slug, "title": {"ja": "x"}, "start_date": D, "end_date": D})
 
 
 # --- public pages -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -136,10 +136,9 @@ def test_edit_window_and_versions(app, make_user, make_process, make_proposal):
         services.edit_proposal(u(author), p(proposal), {"title": "駅前に駐輪場を二倍に", "body": "新しい本文"})
         db.session.commit()
         assert [v.title for v in p(proposal).versions] == ["駅前に駐輪場を増やす", "駅前に駐輪場を二倍に"]
-    clock.freeze(datetime.now(timezone.utc) + timedelta(minutes=16))
-    with in_ctx(app):
-        with pytest.raises(PermissionDenied):
-            services.edit_proposal(u(author), p(proposal), {"title": "もう一度変える", "body": "x"})
+    clock.freeze(datetime.now(UTC) + timedelta(minutes=16))
+    with in_ctx(app), pytest.raises(PermissionDenied):
+        services.edit_proposal(u(author), p(proposal), {"title": "もう一度変える", "body": "x"})
 
 
 def test_edit_closes_after_the_first_support(app, make_user, make_process, make_proposal):
@@ -179,9 +178,8 @@ def test_withdraw_keeps_the_proposal_visible_and_marked(app, client, login, make
 def test_only_the_author_withdraws(app, make_user, make_process, make_proposal):
     proposal = make_proposal(make_process())
     other = make_user()
-    with in_ctx(app):
-        with pytest.raises(PermissionDenied):
-            services.withdraw_proposal(u(other), p(proposal))
+    with in_ctx(app), pytest.raises(PermissionDenied):
+        services.withdraw_proposal(u(other), p(proposal))
 
 
 # --- supports ------------------------------------------------------------------------------------
@@ -212,9 +210,8 @@ def test_support_once_remove_and_state_rules(app, make_user, make_process, make_
 def test_authors_cannot_support_their_own_proposal(app, make_user, make_process, make_proposal):
     author = make_user()
     proposal = make_proposal(make_process(), author)
-    with in_ctx(app):
-        with pytest.raises(PermissionDenied):
-            services.support(u(author), p(proposal))
+    with in_ctx(app), pytest.raises(PermissionDenied):
+        services.support(u(author), p(proposal))
 
 
 def test_support_limit_per_process_and_threshold_progress(app, client, login, make_user, make_process,
@@ -350,16 +347,15 @@ def test_comment_edit_window(app, make_user, make_process, make_proposal):
         services.edit_comment(u(author), comment, "直した")
         db.session.commit()
         cid = comment.id
-    clock.freeze(datetime.now(timezone.utc) + timedelta(minutes=16))
-    with in_ctx(app):
-        with pytest.raises(PermissionDenied):
-            services.edit_comment(u(author), db.session.get(Comment, cid), "もう一度")
+    clock.freeze(datetime.now(UTC) + timedelta(minutes=16))
+    with in_ctx(app), pytest.raises(PermissionDenied):
+        services.edit_comment(u(author), db.session.get(Comment, cid), "もう一度")
 
 
 def test_comment_sorting(app, make_user, make_process, make_proposal):
     proposal = make_proposal(make_process())
     a, b, c = make_user(), make_user(), make_user()
-    base = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    base = datetime(2026, 11, 1, tzinfo=UTC)
     with in_ctx(app):
         for i, text in enumerate(["古い", "中間", "新しい"]):
             clock.freeze(base + timedelta(minutes=i))

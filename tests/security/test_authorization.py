@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from participation.core import clock
 from participation.core.models import Department, Role, RoleAssignment, User
 from participation.extensions import db

@@ -317,10 +317,9 @@ def test_question_validation(app, build_survey, spec, field):
 def test_only_facilitators_of_the_process_build_surveys(app, make_user, make_process, build_survey):
     survey_id, _ids, _ = build_survey()
     outsider = make_user("facilitator", process_id=make_process().id)
-    with app.test_request_context("/"):
-        with pytest.raises(PermissionDenied):
-            services.add_question(db.session.get(User, outsider.id), db.session.get(Survey, survey_id),
-                                  dict(type="short_text", text={"ja": "x"}))
+    with app.test_request_context("/"), pytest.raises(PermissionDenied):
+        services.add_question(db.session.get(User, outsider.id), db.session.get(Survey, survey_id),
+                              dict(type="short_text", text={"ja": "x"}))
 
 
 def test_builder_pages_create_and_edit_questions(app, client, login, build_survey, post_form):
