@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from .config import MIGRATIONS_DIR, Config, ProductionConfig, persistent_secret_key
+from .core import registry
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -41,8 +42,9 @@ def create_app(config: Any = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     app.url_map.converters["int"] = BoundedIntConverter
+    registry.init_app(app)
     _init_extensions(app)
-    _register_blueprints(app)
+    _register_features(app)
 
     from .cli import register_cli
     from .core import actions
@@ -132,32 +134,17 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(i18n.remember_requested_language)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from .core.views import bp as core_bp
-    from .issues.views import bp as issues_bp
-    from .moderation.views import bp as moderation_bp
-    from .processes.views import bp as processes_bp
-    from .proposals.views import bp as proposals_bp
-    from .surveys.views import bp as surveys_bp
-
-    for blueprint in (core_bp, processes_bp, proposals_bp, surveys_bp, issues_bp, moderation_bp):
-        app.register_blueprint(blueprint)
-    _expose_permissions(app)
-
-
+# The features, in the order their contributions appear on shared pages (home, process page) and
+# in which `flask seed-demo` fills them. Each package has `init_app(app)`: blueprint, CLI, signal
+# receivers, notification kinds, moderation targets, template globals.
 FEATURES = ("processes", "proposals", "surveys", "issues", "moderation")
 
 
-def _expose_permissions(app: Flask) -> None:
-    """Templates see the very predicates the services check: a hidden button is a refused action."""
+def _register_features(app: Flask) -> None:
     import importlib
-    import importlib.util
 
+    from .core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
     for feature in FEATURES:
-        name = f"participation.{feature}.permissions"
-        if importlib.util.find_spec(name) is None:
-            continue
-        module = importlib.import_module(name)
-        for attr in dir(module):
-            if attr.startswith("can_") and callable(getattr(module, attr)):
-                app.jinja_env.globals[attr] = getattr(module, attr)
+        importlib.import_module(f"participation.{feature}").init_app(app)

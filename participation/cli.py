@@ -12,7 +12,6 @@ from .core.models import Role
 from .extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts and roles.")
-areas_cli = AppGroup("areas", help="City areas (wards) used to route street issues.")
 translate_cli = AppGroup("translate", help="Extract, update and compile translations.")
 
 ROLE_CHOICES = click.Choice([r.value for r in Role] + ["resident"])
@@ -26,7 +25,7 @@ def _fail(exc: ServiceError) -> None:
 def _process_id(slug: str | None) -> int | None:
     if not slug:
         return None
-    from .processes.services import get_process_by_slug
+    from .processes.queries import get_process_by_slug
 
     return get_process_by_slug(slug, include_drafts=True).id
 
@@ -178,44 +177,17 @@ def compile_catalogs():
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
-    """Fill the database with a demo city (safe to run again)."""
+    """Fill the database with a demo city (safe to run again): the accounts, then each feature's content."""
     from .core import demo as core_demo
-    from .issues import demo as issues_demo
-    from .processes import demo as processes_demo
-    from .proposals import demo as proposals_demo
-    from .surveys import demo as surveys_demo
+    from .core import signals
 
-    for seeder in (core_demo.seed, processes_demo.seed, surveys_demo.seed, proposals_demo.seed,
-                   issues_demo.seed):
-        line = seeder()
+    for line in [core_demo.seed(), *signals.collect(signals.seed_demo)]:
         if line:
             click.echo(line)
     db.session.commit()
 
 
-@areas_cli.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
-def import_areas(path):
-    """Create or update areas from a GeoJSON FeatureCollection (properties: code, name_ja, name_en)."""
-    import json
-
-    from .issues import services as issue_services
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        created, updated = issue_services.import_areas(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"Not a valid GeoJSON file: {exc}") from None
-    except ServiceError as exc:
-        _fail(exc)
-    db.session.commit()
-    click.echo(f"Areas: {created} created, {updated} updated.")
-
-
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
-    app.cli.add_command(areas_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(seed_demo)

@@ -1,11 +1,17 @@
 """Fixtures in the style of Flask's tutorial: `app`, `client`, `runner`, `login`, factories.
 
 Every test that uses `app` runs twice: on SQLite and on a real PostgreSQL server that the
-test run starts itself. The schema is built once per database through the migrations; rows are
-wiped after each test.
+test run starts itself. The schema is built once per database through the migrations.
+
+Isolation: each test runs inside one outer transaction on one connection that is rolled back at
+the end; every session of the test (requests, factories, services) joins it through a SAVEPOINT
+(`join_transaction_mode="create_savepoint"`), so a commit inside the test is real for the test and
+gone afterwards. Only tests marked `commits_from_threads` (several threads, several connections)
+use the database for real and have every table wiped afterwards.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -55,6 +61,8 @@ def backend_app(request, tmp_path_factory):
     app.config["BACKEND"] = request.param
     with app.app_context():
         upgrade()
+    # Sessions bound to a test's connection join its transaction through a SAVEPOINT.
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -73,17 +81,48 @@ def _wipe(app) -> None:
                     conn.execute(text(f'DELETE FROM "{table}"'))
 
 
+@contextlib.contextmanager
+def _rolled_back(app):
+    """Bind every session of `app` to one connection inside a transaction that is rolled back."""
+    with app.app_context():
+        db.session.remove()
+        engines = db.engines
+        engine = engines[None]
+    connection = engine.connect()
+    if connection.dialect.name == "sqlite":
+        # pysqlite's own transaction handling breaks SAVEPOINTs: let SQLAlchemy's BEGIN through.
+        connection.connection.driver_connection.isolation_level = None
+        outer = connection.begin()
+        connection.exec_driver_sql("BEGIN")
+    else:
+        outer = connection.begin()
+    engines[None] = connection
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        engines[None] = engine
+        outer.rollback()
+        connection.close()
+
+
 @pytest.fixture
-def app(backend_app, tmp_path):
+def app(backend_app, tmp_path, request):
     limiter.reset()
     clock.unfreeze()
     saved = dict(backend_app.config)
     backend_app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")  # files of this test only
-    yield backend_app
+    threaded = request.node.get_closest_marker("commits_from_threads") is not None
+    with contextlib.ExitStack() as stack:
+        if not threaded:
+            stack.enter_context(_rolled_back(backend_app))
+        yield backend_app
     backend_app.config.clear()
     backend_app.config.update(saved)
     clock.unfreeze()
-    _wipe(backend_app)
+    if threaded:
+        _wipe(backend_app)
 
 
 @pytest.fixture

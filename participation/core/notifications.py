@@ -1,37 +1,21 @@
 """Following and in-app notifications, shared by every feature.
 
-A feature registers each notification kind once (`register_kind`) with a message and a link
-builder; `notify_followers` stores one row per follower. Rows carry `kind` + `data`, never
-rendered text, so each reader sees them in their own language. Delivery channels beyond the
-in-app list (e-mail later) subscribe through `CHANNELS`: each is called with the new rows.
+A feature registers each notification kind in its `init_app`
+(`core.registry.register_notification_kind`) with a message and a link builder;
+`notify_followers` stores one row per follower. Rows carry `kind` + `data`, never rendered text,
+so each reader sees them in their own language. Delivery channels beyond the in-app list (e-mail)
+connect to the `core.signals.notifications_created` event.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
-from . import clock
+from . import clock, signals
 from .models import Follow, Notification
-
-
-@dataclass(frozen=True)
-class Kind:
-    message: Any  # lazy string with %(name)s placeholders filled from Notification.data
-    url: Callable[[Notification], str]
-    prepare: Callable[[dict], dict] | None = None  # e.g. turn a stored code into a translated label
-
-
-KINDS: dict[str, Kind] = {}
-CHANNELS: list[Callable[[list[Notification]], None]] = []
-
-
-def register_kind(name: str, message: Any, url: Callable[[Notification], str],
-                  prepare: Callable[[dict], dict] | None = None) -> None:
-    KINDS[name] = Kind(message, url, prepare)
+from .registry import registry
 
 
 def _target(target: Any) -> tuple[str, int]:
@@ -73,7 +57,7 @@ def follower_ids(target: Any) -> list[int]:
 
 def notify_followers(target: Any, kind: str, data: dict, *, exclude: Any = None) -> list[Notification]:
     """One notification per follower of `target` (not the actor who caused it)."""
-    if kind not in KINDS:
+    if kind not in registry().notification_kinds:
         raise KeyError(f"unknown notification kind {kind}")
     target_type, target_id = _target(target)
     skip = getattr(exclude, "id", None)
@@ -82,22 +66,20 @@ def notify_followers(target: Any, kind: str, data: dict, *, exclude: Any = None)
             for uid in follower_ids(target) if uid != skip]
     db.session.add_all(rows)
     db.session.flush()
-    for channel in CHANNELS:
-        channel(rows)
+    signals.send(signals.notifications_created, rows=rows)
     return rows
 
 
 def notify_users(user_ids: list[int], target: Any, kind: str, data: dict) -> list[Notification]:
     """Notify particular people (an author whose content was hidden, say)."""
-    if kind not in KINDS:
+    if kind not in registry().notification_kinds:
         raise KeyError(f"unknown notification kind {kind}")
     target_type, target_id = _target(target)
     rows = [Notification(user_id=uid, kind=kind, target_type=target_type, target_id=target_id, data=data)
             for uid in dict.fromkeys(user_ids) if uid]
     db.session.add_all(rows)
     db.session.flush()
-    for channel in CHANNELS:
-        channel(rows)
+    signals.send(signals.notifications_created, rows=rows)
     return rows
 
 
@@ -120,7 +102,7 @@ def mark_all_read(user: Any) -> None:
 
 def render(notification: Notification) -> tuple[str, str]:
     """(message in the current language, link) for a stored notification."""
-    kind = KINDS.get(notification.kind)
+    kind = registry().notification_kinds.get(notification.kind)
     if kind is None:
         return notification.kind, "#"
     data = {k: v for k, v in (notification.data or {}).items()}

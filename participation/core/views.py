@@ -27,12 +27,11 @@ def _register_limit() -> str:
 
 @bp.get("/")
 def home():
-    from ..issues import services as issue_services
-    from ..processes import services as process_services
+    from . import signals
 
     return render_template("core/home.html", user_count=services.count_users(),
-                           processes=process_services.list_public_processes("active")[:6],
-                           recent_issues=issue_services.recent_issues(5), figures=issue_services.home_figures())
+                           blocks=signals.collect(signals.home_blocks),
+                           figures=signals.collect_lists(signals.home_figures))
 
 
 @bp.get("/healthz")

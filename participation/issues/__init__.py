@@ -1,1 +1,64 @@
 """Geotagged street issue reports, categories, departments, areas and updates."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from ..core import signals
+    from ..core.features import expose_predicates
+    from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
+    from . import permissions
+    from .cli import areas_cli
+    from .models import Issue, IssueUpdate
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(areas_cli)
+    expose_predicates(app, permissions)
+    signals.home_blocks.connect(_home_block, sender=app, weak=False)
+    signals.home_figures.connect(_home_figures, sender=app, weak=False)
+    signals.seed_demo.connect(_seed, sender=app, weak=False)
+    register_notification_kind(
+        app, "issue.status", _l("The status of “%(title)s” changed."),
+        lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline")
+    register_notification_kind(
+        app, "issue.updated", _l("New update on “%(title)s”."),
+        lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline")
+    register_moderation_target(app, "issues", ModerationTarget(
+        Issue, _l("Street issue"), lambda o: None, lambda o: o.reporter_id,
+        lambda o: url_for("issues.detail", issue_id=o.id), lambda o: f"{o.title}\n{o.details}",
+        Issue.reporter_id))
+    register_moderation_target(app, "issue_updates", ModerationTarget(
+        IssueUpdate, _l("Update on a street issue"), lambda o: None, lambda o: o.author_id,
+        lambda o: url_for("issues.detail", issue_id=o.issue_id) + "#timeline", lambda o: o.text,
+        IssueUpdate.author_id))
+
+
+def _home_block(app: Any, **_: Any) -> Any:
+    from ..core.signals import Block
+    try:  # TEMP
+        from .queries import recent_issues
+    except ImportError:
+        from .services import recent_issues  # type: ignore[no-redef]
+
+    return Block("issues/_home.html", {"recent_issues": recent_issues(5)})
+
+
+def _home_figures(app: Any, **_: Any) -> list[tuple[str, int]]:
+    try:  # TEMP
+        from .queries import home_figures
+    except ImportError:
+        from .services import home_figures  # type: ignore[no-redef]
+
+    figures = home_figures()
+    return [(str(_l("Open street issues")), figures["open"]), (str(_l("Street issues fixed")), figures["fixed"])]
+
+
+def _seed(app: Any, **_: Any) -> str | None:
+    from .demo import seed
+
+    return seed()

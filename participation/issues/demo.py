@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from ..core import clock, uploads
 from ..core.models import Department, User
 from ..extensions import db
-from . import services
-from .models import Category, Issue, IssuePhoto, IssueUpdate, ResponseTemplate, Status
+from .areas import area_at, import_areas, responsible_department
+from .models import Area, Category, Issue, IssuePhoto, IssueUpdate, ResponseTemplate, Status
 
 WARDS = Path(__file__).parent / "data" / "wards.geojson"
 
@@ -31,9 +31,11 @@ CATEGORIES = [
 ISSUES = [
     ("pothole", "左車線に深い穴", "自転車が転びそうになりました。直径30cmくらいです。", Status.OPEN, 0.0015, 0.0010, 1),
     ("pothole", "歩道の段差がひどい", "ベビーカーが通れません。", Status.IN_PROGRESS, -0.0040, 0.0060, 9),
-    ("streetlight", "公園前の街灯が消えている", "夜になると真っ暗で危ないです。", Status.INVESTIGATING, 0.0060, -0.0050, 4),
+    ("streetlight", "公園前の街灯が消えている", "夜になると真っ暗で危ないです。",
+     Status.INVESTIGATING, 0.0060, -0.0050, 4),
     ("streetlight", "街灯がちらついている", "", Status.FIXED, -0.0080, -0.0070, 20),
-    ("graffiti", "高架下の壁に落書き", "大きなスプレーの落書きがあります。", Status.ACTION_SCHEDULED, 0.0030, 0.0090, 12),
+    ("graffiti", "高架下の壁に落書き", "大きなスプレーの落書きがあります。",
+     Status.ACTION_SCHEDULED, 0.0030, 0.0090, 12),
     ("dumping", "空き地に家電の不法投棄", "冷蔵庫とテレビが捨てられています。", Status.OPEN, -0.0020, -0.0110, 2),
     ("dumping", "ごみ袋が放置されている", "", Status.FIXED_BY_REPORTER, 0.0100, 0.0030, 15),
     ("park", "ブランコの鎖が切れそう", "子どもが使うので心配です。", Status.UNABLE_TO_FIX, -0.0100, 0.0100, 40),
@@ -71,8 +73,8 @@ def seed() -> str | None:
     departments = {d.code: d for d in db.session.scalars(select(Department))}
     if "roads" not in departments:
         return None
-    if not db.session.scalar(select(func.count()).select_from(services.Area)):
-        services.import_areas(json.loads(WARDS.read_text(encoding="utf-8")))
+    if not db.session.scalar(select(func.count()).select_from(Area)):
+        import_areas(json.loads(WARDS.read_text(encoding="utf-8")))
     for position, (code, ja, en, gja, gen, dept) in enumerate(CATEGORIES):
         if db.session.scalar(select(Category).where(Category.code == code)) is None:
             db.session.add(Category(code=code, name={"ja": ja, "en": en}, group={"ja": gja, "en": gen},
@@ -80,11 +82,11 @@ def seed() -> str | None:
     db.session.flush()
     if not db.session.scalar(select(func.count(ResponseTemplate.id))):
         db.session.add_all([
-            ResponseTemplate(department_id=departments["roads"].id, status=Status.INVESTIGATING.value,
+            ResponseTemplate(department_id=departments["roads"].id, status=Status.INVESTIGATING,
                              title={"ja": "現地確認", "en": "Site visit"},
                              text={"ja": "ご連絡ありがとうございます。担当者が現地を確認します。",
                                    "en": "Thank you. Our staff will inspect the site."}),
-            ResponseTemplate(department_id=departments["roads"].id, status=Status.FIXED.value,
+            ResponseTemplate(department_id=departments["roads"].id, status=Status.FIXED,
                              title={"ja": "補修完了", "en": "Repaired"},
                              text={"ja": "補修が完了しました。ご協力ありがとうございました。",
                                    "en": "The repair is done. Thank you for reporting it."}),
@@ -96,14 +98,14 @@ def seed() -> str | None:
     residents = [users[e] for e in ("resident@example.jp", "resident2@example.jp", "resident3@example.jp")]
     lat0, lon0 = 35.6580, 139.7016
     now = clock.now()
-    made = {}
+    made: dict[str, Issue] = {}
     for index, (code, title, details, status, dlat, dlon, days_ago) in enumerate(ISSUES):
-        category = db.session.scalar(select(Category).where(Category.code == code))
+        category = db.session.scalars(select(Category).where(Category.code == code)).one()
         lat, lon = lat0 + dlat, lon0 + dlon
-        area = services.area_at(lat, lon)
+        area = area_at(lat, lon)
         reporter = residents[index % 3]
         created = now - timedelta(days=days_ago, hours=index)
-        issue = Issue(category_id=category.id, department_id=services.responsible_department(category, area),
+        issue = Issue(category_id=category.id, department_id=responsible_department(category, area),
                       area_id=area.id if area else None, reporter_id=reporter.id, title=title, details=details,
                       latitude=lat, longitude=lon, address="みどり川市" + (area.name["ja"] if area else ""),
                       show_name=index % 4 == 0, created_at=created, updated_at=created)
@@ -129,7 +131,7 @@ def seed() -> str | None:
                                        author_role="reporter" if author is reporter else "official",
                                        author_department_id=None if author is reporter else issue.department_id,
                                        text=NOTES.get(status, "直っていました。"), old_status="open",
-                                       new_status=status.value, created_at=when))
+                                       new_status=status, created_at=when))
         made.setdefault(code, issue)
     db.session.flush()
     return f"Street issues: {len(ISSUES)} reports in every status, 4 wards, {len(CATEGORIES)} categories."

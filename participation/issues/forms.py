@@ -7,7 +7,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .services import DETAILS_MAX, NOTE_MAX, TITLE_MAX, TITLE_MIN
+from .models import ADDRESS_MAX, DETAILS_MAX, NOTE_MAX, TEMPLATE_TITLE_MAX, TITLE_MAX, TITLE_MIN
 
 _max = _l("At most %(max)d characters.")
 
@@ -15,16 +15,19 @@ _max = _l("At most %(max)d characters.")
 class LocationForm(FlaskForm):
     category_id = SelectField(_l("What is the problem?"), validate_choice=False,
                               validators=[DataRequired(_l("Please choose a category from the list."))])
-    address = StringField(_l("Address or landmark"), validators=[Optional(), Length(max=200, message=_max)],
+    address = StringField(_l("Address or landmark"), validators=[Optional(), Length(max=ADDRESS_MAX, message=_max)],
                           description=_l("For example: in front of 3-2 Midori-cho, near the bus stop."))
-    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)], render_kw={"inputmode": "decimal"})
-    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)], render_kw={"inputmode": "decimal"})
+    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)],
+                           render_kw={"inputmode": "decimal"})
+    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)],
+                            render_kw={"inputmode": "decimal"})
 
 
 class ReportForm(LocationForm):
     title = StringField(_l("Title"), validators=[
         DataRequired(_l("Please enter a title.")),
-        Length(min=TITLE_MIN, max=TITLE_MAX, message=_l("The title must be between %(min)d and %(max)d characters long."))],
+        Length(min=TITLE_MIN, max=TITLE_MAX,
+               message=_l("The title must be between %(min)d and %(max)d characters long."))],
         description=_l("In a few words, for example: deep pothole in the left lane."))
     details = TextAreaField(_l("Details (optional)"), validators=[
         Optional(), Length(max=DETAILS_MAX, message=_l("The details can be at most %(max)d characters long."))],
@@ -33,7 +36,10 @@ class ReportForm(LocationForm):
                                description=_l("JPEG, PNG, GIF or WebP. Location data is removed from photos."))
     show_name = BooleanField(_l("Show my name publicly"),
                              description=_l("Off: the public sees “a resident”. City staff always see who reported."))
-    shown_nearby = HiddenField()
+    shown_nearby = HiddenField()  # ids of the nearby reports the page showed, comma-separated
+
+    def shown_nearby_ids(self) -> set[int]:
+        return {int(x) for x in (self.shown_nearby.data or "").split(",") if x.isdigit()}
 
 
 class UpdateForm(FlaskForm):
@@ -70,8 +76,8 @@ class ReopenForm(FlaskForm):
 class TemplateForm(FlaskForm):
     status = SelectField(_l("Status"), validate_choice=False, validators=[DataRequired()])
     title_ja = StringField(_l("Title (Japanese)"), validators=[DataRequired(_l("Please enter the title in Japanese.")),
-                                                               Length(max=100, message=_max)])
-    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=100, message=_max)])
+                                                               Length(max=TEMPLATE_TITLE_MAX, message=_max)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=TEMPLATE_TITLE_MAX, message=_max)])
     text_ja = TextAreaField(_l("Text (Japanese)"), validators=[DataRequired(_l("Please enter the text in Japanese.")),
                                                                Length(max=NOTE_MAX, message=_max)])
     text_en = TextAreaField(_l("Text (English)"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -23,10 +24,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core import clock, geo
 from ..core.errors import Conflict
 from ..core.models import Department, Upload, User, UTCDateTime
+from ..core.types import Translated, enum_column
 from ..extensions import db
 
+if TYPE_CHECKING:
+    from ..extensions import Base as Model
+else:
+    Model = db.Model  # mypy cannot use Flask-SQLAlchemy's dynamic base class as a type
 
-class Status(str, enum.Enum):
+# --- limits (forms and services both read these) ---------------------------------------------------
+TITLE_MIN, TITLE_MAX = 2, 100
+DETAILS_MAX = 3000
+NOTE_MAX = 2000  # a public note, an update, a reopening reason, a response template's text
+ADDRESS_MAX = 200
+TEMPLATE_TITLE_MAX = 100
+
+
+class Status(enum.StrEnum):
     OPEN = "open"
     INVESTIGATING = "investigating"
     IN_PROGRESS = "in_progress"
@@ -70,13 +84,13 @@ class IllegalTransition(Conflict):
     pass
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "issue_categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(50), unique=True)
-    name: Mapped[dict] = mapped_column(JSON)
-    group: Mapped[dict] = mapped_column(JSON, default=dict)  # heading in the category list
+    name: Mapped[Translated] = mapped_column(JSON)
+    group: Mapped[Translated] = mapped_column(JSON, default=dict)  # heading in the category list
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -84,14 +98,14 @@ class Category(db.Model):
     department: Mapped[Department] = relationship(lazy="joined")
 
 
-class Area(db.Model):
+class Area(Model):
     """A polygon of the city (a ward). The city boundary is the union of all areas."""
 
     __tablename__ = "areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(50), unique=True)
-    name: Mapped[dict] = mapped_column(JSON)
+    name: Mapped[Translated] = mapped_column(JSON)
     geometry: Mapped[dict] = mapped_column(JSON)  # GeoJSON Polygon or MultiPolygon
     min_lat: Mapped[float] = mapped_column(Float)
     min_lon: Mapped[float] = mapped_column(Float)
@@ -99,7 +113,7 @@ class Area(db.Model):
     max_lon: Mapped[float] = mapped_column(Float)
 
 
-class CategoryOverride(db.Model):
+class CategoryOverride(Model):
     """In this area, this category goes to another department."""
 
     __tablename__ = "issue_category_overrides"
@@ -116,13 +130,9 @@ def _geocell_default(context) -> int:
     return geo.cell_of(params["latitude"], params["longitude"])
 
 
-class Issue(db.Model):
+class Issue(Model):
     __tablename__ = "issues"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('open', 'investigating', 'in_progress', 'action_scheduled', 'fixed', "
-            "'fixed_by_reporter', 'unable_to_fix', 'not_responsible', 'duplicate', "
-            "'internal_referral')", name="status_valid"),
         CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180",
                         name="location_valid"),
         Index("ix_issues_category_cell", "category_id", "geocell"),
@@ -139,16 +149,16 @@ class Issue(db.Model):
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="SET NULL"))
-    title: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     details: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(5), default="ja")
-    address: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(ADDRESS_MAX))
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     # The ~270 m grid cell of the location (core.geo.cell_of): nearby and map queries use it.
     geocell: Mapped[int] = mapped_column(BigInteger, default=_geocell_default)
     show_name: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), default=Status.OPEN.value)
+    status: Mapped[Status] = mapped_column(enum_column(Status, "status_valid"), default=Status.OPEN)
     metoo_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -169,16 +179,12 @@ class Issue(db.Model):
         order_by="IssuePhoto.position", lazy="selectin", viewonly=True)
 
     @property
-    def status_enum(self) -> Status:
-        return Status(self.status)
-
-    @property
     def group(self) -> str:
-        return STATUS_GROUP[self.status_enum]
+        return STATUS_GROUP[self.status]
 
     # --- transitions: refuse illegal moves ------------------------------------------------------
     def move_to(self, target: Status, *, duplicate_of: Issue | None = None) -> None:
-        current = self.status_enum
+        current = self.status
         if target == current:
             raise IllegalTransition(_l("The issue already has this status."))
         if target is Status.FIXED_BY_REPORTER and current.group != "open":
@@ -192,7 +198,7 @@ class Issue(db.Model):
         elif current is Status.DUPLICATE:
             self.duplicate_of_id = None
         now = clock.now()
-        self.status = target.value
+        self.status = target
         self.updated_at = now
         if target.group == "open":
             self.fixed_at = self.closed_at = None
@@ -208,7 +214,7 @@ class Issue(db.Model):
         self.move_to(Status.OPEN)
 
 
-class IssuePhoto(db.Model):
+class IssuePhoto(Model):
     __tablename__ = "issue_photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -220,7 +226,7 @@ class IssuePhoto(db.Model):
     upload: Mapped[Upload] = relationship(lazy="joined")
 
 
-class IssueUpdate(db.Model):
+class IssueUpdate(Model):
     """A public entry in an issue's timeline: a note, a status change, a reassignment."""
 
     __tablename__ = "issue_updates"
@@ -245,7 +251,7 @@ class IssueUpdate(db.Model):
     photos: Mapped[list[IssuePhoto]] = relationship(order_by="IssuePhoto.position", lazy="selectin")
 
 
-class MeToo(db.Model):
+class MeToo(Model):
     __tablename__ = "issue_metoos"
     __table_args__ = (UniqueConstraint("issue_id", "user_id"),)
 
@@ -255,11 +261,11 @@ class MeToo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class ResponseTemplate(db.Model):
+class ResponseTemplate(Model):
     __tablename__ = "issue_response_templates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
-    title: Mapped[dict] = mapped_column(JSON)
-    text: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))  # a Status value
+    title: Mapped[Translated] = mapped_column(JSON)
+    text: Mapped[Translated] = mapped_column(JSON)

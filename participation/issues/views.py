@@ -9,14 +9,14 @@ from wtforms import SelectChoice
 
 from ..core import geo, notifications
 from ..core.errors import InvalidInput, ServiceError
-from ..core.forms import attach_error
+from ..core.forms import attach_error, translated
 from ..core.i18n import current_language, localized
 from ..core.security import limit_posting
 from ..core.services import parse_id
 from ..extensions import db
-from . import permissions, services
+from . import permissions, queries, reports, services
 from .forms import LocationForm, ReassignForm, ReopenForm, ReportForm, StatusForm, TemplateForm, UpdateForm
-from .models import GROUP_LABELS, GROUPS, STATUS_LABELS, ResponseTemplate, Status
+from .models import GROUP_LABELS, GROUPS, STATUS_LABELS, Status
 
 bp = Blueprint("issues", __name__, template_folder="templates")
 
@@ -33,12 +33,18 @@ def _int_arg(name: str) -> int | None:
 def _category_choices(form) -> None:
     form.category_id.choices = [SelectChoice("", _("Choose…"))] + [
         SelectChoice(str(c.id), localized(c.name), optgroup=localized(c.group) or None)
-        for c in services.categories()]
+        for c in queries.list_categories()]
 
 
 def _status_choices(form) -> None:
     form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s], optgroup=str(GROUP_LABELS[s.group]))
                            for s in Status if s is not Status.FIXED_BY_REPORTER]
+
+
+def _template_choices(form, department_id: int) -> None:
+    form.template_id.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(t.id), f"{STATUS_LABELS[Status(t.status)]}: {localized(t.title)}")
+        for t in queries.templates_for(department_id)]
 
 
 # --- finding ------------------------------------------------------------------------------------
@@ -50,13 +56,13 @@ def index():
     filters = dict(group=group, category_id=_int_arg("category"), department_id=_int_arg("department"),
                    area_id=_int_arg("area"), include_old_closed=request.args.get("old") == "1")
     page = _int_arg("page") or 1
-    listing = services.list_issues(page=min(page, 100_000), **filters)
+    listing = queries.list_issues(page=min(page, 100_000), **filters)
     query_args = {k: v for k, v in {"group": group, "category": filters["category_id"],
                                      "department": filters["department_id"], "area": filters["area_id"],
                                      "old": "1" if filters["include_old_closed"] else None}.items() if v}
     return render_template("issues/index.html", listing=listing, filters=filters, query_args=query_args,
-                           categories=services.categories(), departments=services.departments(),
-                           areas=services.areas(), group_labels=GROUP_LABELS)
+                           categories=queries.list_categories(), departments=queries.list_departments(),
+                           areas=queries.list_areas(), group_labels=GROUP_LABELS)
 
 
 # Bad parameters raise InvalidInput: the error handler answers .json/.geojson paths in JSON.
@@ -66,16 +72,16 @@ def geojson():
     category = request.args.get("category", "")
     if category and parse_id(category) is None:
         raise InvalidInput(_l("The filter value must be a number."))
-    return jsonify(services.geojson(geo.parse_bbox(request.args.get("bbox")),
-                                    status=request.args.get("status") or None,
-                                    category_id=parse_id(category), group=request.args.get("group") or None))
+    return jsonify(queries.geojson(geo.parse_bbox(request.args.get("bbox")),
+                                   status=request.args.get("status") or None,
+                                   category_id=parse_id(category), group=request.args.get("group") or None))
 
 
 @bp.get("/issues/nearby.json")
 def nearby():
-    category = services.get_category(request.args.get("category_id"))
-    lat, lon = geo.clean_location(request.args.get("lat"), request.args.get("lon"), required=True)
-    found = services.nearby_open_issues(category.id, lat, lon)
+    category = queries.get_category(request.args.get("category_id"))
+    lat, lon = queries.clean_place(request.args.get("lat"), request.args.get("lon"))
+    found = queries.nearby_open_issues(category.id, lat, lon)
     return jsonify({"issues": [{"id": n.issue.id, "title": n.issue.title, "distance_m": round(n.distance_m),
                                 "status": n.issue.status, "url": url_for("issues.detail", issue_id=n.issue.id)}
                                for n in found]})
@@ -83,7 +89,7 @@ def nearby():
 
 @bp.get("/issues/stats")
 def stats():
-    return render_template("issues/stats.html", stats=services.response_stats())
+    return render_template("issues/stats.html", stats=reports.response_stats())
 
 
 # --- reporting ----------------------------------------------------------------------------------
@@ -111,13 +117,10 @@ def new():
     if form.validate_on_submit():
         data = {**form.data, "photos": request.files.getlist("photos"), "language": current_language()}
         try:
-            values = services.validate_report(data)
-            shown = {int(x) for x in (form.shown_nearby.data or "").split(",") if x.isdigit()}
-            found = services.nearby_open_issues(values["category"].id, values["latitude"], values["longitude"])
-            if any(n.issue.id not in shown for n in found):
-                flash(_("Reports nearby have just been filed. Please check them first."), "info")
-                return _details(form, values, found=found)
-            issue = services.report_issue(current_user, data)
+            issue = services.report_issue(current_user, data, shown_nearby=form.shown_nearby_ids())
+        except services.NearbyReportsFirst as exc:
+            flash(str(exc.message), "info")
+            return _details(form, exc.values, found=exc.found)
         except ServiceError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -129,7 +132,7 @@ def new():
 
 
 def _details(form, values, found=None):
-    found = services.nearby_open_issues(values["category"].id, values["latitude"], values["longitude"]) \
+    found = queries.nearby_open_issues(values["category"].id, values["latitude"], values["longitude"]) \
         if found is None else found
     report = ReportForm(formdata=None, category_id=str(values["category"].id), address=values["address"] or "",
                         latitude=str(values["latitude"]), longitude=str(values["longitude"]),
@@ -152,24 +155,23 @@ def _page(issue, *, status: int = 200, error: str | None = None, forms: dict | N
     forms = forms or {}
     status_form = forms.get("status") or StatusForm(formdata=None, status=NEXT_STATUS.get(issue.status))
     _status_choices(status_form)
-    templates = services.templates_for(issue.department_id)
-    status_form.template_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(str(t.id), f"{STATUS_LABELS[Status(t.status)]}: {localized(t.title)}") for t in templates]
+    _template_choices(status_form, issue.department_id)
     reassign_form = forms.get("reassign") or ReassignForm(formdata=None)
-    reassign_form.department_id.choices = [SelectChoice(str(d.id), localized(d.name)) for d in services.departments()]
-    duplicate = services.get_issue(issue.duplicate_of_id) if issue.duplicate_of_id else None
+    reassign_form.department_id.choices = [SelectChoice(str(d.id), localized(d.name))
+                                           for d in queries.list_departments()]
+    duplicate = queries.get_issue(issue.duplicate_of_id) if issue.duplicate_of_id else None
     return render_template(
-        "issues/detail.html", issue=issue, error=error, timeline=services.timeline(issue),
+        "issues/detail.html", issue=issue, error=error, timeline=queries.timeline(issue),
         update_form=forms.get("update") or UpdateForm(formdata=None), status_form=status_form,
         reassign_form=reassign_form, reopen_form=forms.get("reopen") or ReopenForm(formdata=None),
         following=notifications.is_following(current_user, issue),
-        me_too=services.has_me_too(current_user, issue), duplicate=duplicate,
+        me_too=queries.has_me_too(current_user, issue), duplicate=duplicate,
     ), status
 
 
 @bp.get("/issues/<int:issue_id>")
 def detail(issue_id: int):
-    return _page(services.get_issue(issue_id))
+    return _page(queries.get_issue(issue_id))
 
 
 def _act(issue, action, success: str, forms: dict | None = None):
@@ -185,7 +187,7 @@ def _act(issue, action, success: str, forms: dict | None = None):
 @bp.post("/issues/<int:issue_id>/metoo")
 @login_required
 def metoo(issue_id: int):
-    issue = services.get_issue(issue_id)
+    issue = queries.get_issue(issue_id)
     return _act(issue, lambda: services.me_too(current_user, issue),
                 _("Counted: you have this problem too. You now follow this issue."))
 
@@ -193,7 +195,7 @@ def metoo(issue_id: int):
 @bp.post("/issues/<int:issue_id>/follow")
 @login_required
 def follow(issue_id: int):
-    issue = services.get_issue(issue_id)
+    issue = queries.get_issue(issue_id)
     if request.form.get("action") == "unfollow":
         return _act(issue, lambda: notifications.unfollow(current_user, issue), _("You no longer follow this issue."))
     return _act(issue, lambda: notifications.follow(current_user, issue),
@@ -204,7 +206,7 @@ def follow(issue_id: int):
 @login_required
 @limit_posting
 def add_update(issue_id: int):
-    issue = services.get_issue(issue_id)
+    issue = queries.get_issue(issue_id)
     form = UpdateForm()
     if not form.validate_on_submit():
         return _page(issue, status=400, error=_("Please check your update."), forms={"update": form})
@@ -216,30 +218,18 @@ def add_update(issue_id: int):
                 _("Your update has been published."), {"update": form})
 
 
-def _note_or_template(form, department_id: int) -> str:
-    """The typed note, or else the chosen response template of the department, in this language."""
-    note = form.note.data or ""
-    if not note.strip() and form.template_id.data:
-        template_id = parse_id(form.template_id.data)
-        template = db.session.get(ResponseTemplate, template_id) if template_id else None
-        if template is None or template.department_id != department_id:
-            raise InvalidInput(_l("This template does not exist."), field="template_id")
-        note = localized(template.text)
-    return note
-
-
 @bp.post("/issues/<int:issue_id>/status")
 @login_required
 def change_status(issue_id: int):
-    issue = services.get_issue(issue_id)
+    issue = queries.get_issue(issue_id)
     if not permissions.can_manage_issue(current_user, issue):
-        abort(403, description=_l("Only officials of the responsible department can change this issue."))
+        abort(403, description=permissions.ONLY_RESPONSIBLE_OFFICIALS)
     form = StatusForm()
     _status_choices(form)
     if not form.validate_on_submit():
         return _page(issue, status=400, error=_("Please check the status form."), forms={"status": form})
     return _act(issue, lambda: services.change_status(
-        current_user, issue, form.status.data, _note_or_template(form, issue.department_id),
+        current_user, issue, form.status.data, form.note.data, template_id=form.template_id.data,
         duplicate_of_id=form.duplicate_of_id.data or None,
         photos=request.files.getlist("photos")), _("The status has been changed."), {"status": form})
 
@@ -247,9 +237,9 @@ def change_status(issue_id: int):
 @bp.post("/issues/<int:issue_id>/reassign")
 @login_required
 def reassign(issue_id: int):
-    issue = services.get_issue(issue_id)
+    issue = queries.get_issue(issue_id)
     if not permissions.can_manage_issue(current_user, issue):
-        abort(403, description=_l("Only officials of the responsible department can change this issue."))
+        abort(403, description=permissions.ONLY_RESPONSIBLE_OFFICIALS)
     form = ReassignForm()
     if not form.validate_on_submit():
         return _page(issue, status=400, error=_("Please choose a department."), forms={"reassign": form})
@@ -260,16 +250,16 @@ def reassign(issue_id: int):
 @bp.post("/issues/<int:issue_id>/assign")
 @login_required
 def assign(issue_id: int):
-    issue = services.get_issue(issue_id)
+    issue = queries.get_issue(issue_id)
     return _act(issue, lambda: services.assign_to_me(current_user, issue), _("The issue is assigned to you."))
 
 
 @bp.post("/issues/<int:issue_id>/reopen")
 @login_required
 def reopen(issue_id: int):
-    issue = services.get_issue(issue_id)
+    issue = queries.get_issue(issue_id)
     if not permissions.can_reopen_issue(current_user, issue):
-        abort(403, description=_l("Only the person who reported this issue can reopen it."))
+        abort(403, description=permissions.ONLY_REPORTER_REOPENS)
     form = ReopenForm()
     if not form.validate_on_submit():
         return _page(issue, status=400, error=_("Please write a public note explaining this change."),
@@ -281,17 +271,8 @@ def reopen(issue_id: int):
 # --- triage and templates -----------------------------------------------------------------------
 
 def _triage_department():
-    """The department whose queue to show: the one asked for when allowed, else the official's own."""
-    if not permissions.can_triage(current_user):
-        abort(403, description=_l("The triage page is for city officials."))
     requested = _int_arg("department") or parse_id(request.form.get("department"))
-    own = sorted(current_user.department_ids)
-    if not (requested and (requested in own or permissions.is_admin(current_user))):
-        requested = own[0] if own else next((d.id for d in services.departments()), None)
-    department = db.session.get(services.Department, requested) if requested else None
-    if department is None:
-        abort(404)
-    return department
+    return queries.triage_department(current_user, requested)
 
 
 @bp.route("/admin/triage", methods=["GET", "POST"])
@@ -301,16 +282,14 @@ def triage():
     department_id = department.id
     form = StatusForm()
     _status_choices(form)
-    templates = services.templates_for(department_id)
-    form.template_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(str(t.id), f"{STATUS_LABELS[Status(t.status)]}: {localized(t.title)}") for t in templates]
+    _template_choices(form, department_id)
     status_code = 200
     if request.method == "POST":
         ids = [i for i in map(parse_id, request.form.getlist("issue_ids")) if i]
         if form.validate_on_submit():
             try:
-                count = services.bulk_change_status(current_user, ids, form.status.data,
-                                                    _note_or_template(form, department_id))
+                count = services.bulk_change_status(current_user, ids, form.status.data, form.note.data,
+                                                    template_id=form.template_id.data, department_id=department_id)
             except ServiceError as exc:
                 db.session.rollback()
                 attach_error(form, exc)
@@ -320,14 +299,14 @@ def triage():
                 return redirect(url_for("issues.triage", department=department_id))
         else:
             status_code = 400
-    return render_template("issues/triage.html", queue=services.triage_queue(current_user, department_id),
-                           form=form, department=department, departments=services.departments()), status_code
+    return render_template("issues/triage.html", queue=queries.triage_queue(current_user, department_id),
+                           form=form, department=department, departments=queries.list_departments()), status_code
 
 
 @bp.post("/admin/triage/<int:issue_id>/assign")
 @login_required
 def triage_assign(issue_id: int):
-    issue = services.get_issue(issue_id)
+    issue = queries.get_issue(issue_id)
     services.assign_to_me(current_user, issue)
     flash(_("The issue is assigned to you."), "success")
     return redirect(url_for("issues.triage", department=issue.department_id))
@@ -344,8 +323,7 @@ def templates():
     if form.validate_on_submit():
         try:
             services.add_template(current_user, department_id, form.status.data,
-                                  {"ja": form.title_ja.data, "en": form.title_en.data or ""},
-                                  {"ja": form.text_ja.data, "en": form.text_en.data or ""})
+                                  translated(form, "title"), translated(form, "text"))
         except ServiceError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -355,7 +333,7 @@ def templates():
             return redirect(url_for("issues.templates", department=department_id))
     elif request.method == "POST":
         status_code = 400
-    return render_template("issues/templates.html", form=form, templates=services.templates_for(department_id),
+    return render_template("issues/templates.html", form=form, templates=queries.templates_for(department_id),
                            department=department), status_code
 
 

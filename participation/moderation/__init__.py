@@ -1,1 +1,40 @@
-"""Flags, hiding, user blocks and the moderation queue."""
+"""Flags, hiding, user blocks and the moderation queue.
+
+Moderation knows no feature: each feature registers what can be flagged in its own `init_app`
+(`core.registry.register_moderation_target`); this package registers only users.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from ..core.features import expose_predicates
+    from ..core.models import User
+    from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
+    from . import permissions
+    from .views import bp
+
+    app.register_blueprint(bp)
+    expose_predicates(app, permissions)
+    register_notification_kind(
+        app, "moderation.hidden", _l("A moderator hid something you wrote (reason: %(reason)s)."),
+        lambda n: url_for("moderation.transparency"), _reason_label)
+    register_notification_kind(
+        app, "moderation.blocked", _l("Your account has been blocked: %(reason)s"),
+        lambda n: url_for("core.account"))
+    register_moderation_target(app, "users", ModerationTarget(
+        User, _l("User"), lambda o: None, lambda o: o.id, lambda o: url_for("moderation.user", user_id=o.id),
+        lambda o: o.display_name, User.id, hideable=False))
+
+
+def _reason_label(data: dict[str, Any]) -> dict[str, Any]:
+    from .models import REASON_LABELS, Reason
+
+    try:
+        return {**data, "reason": str(REASON_LABELS[Reason(data.get("reason"))])}
+    except ValueError:
+        return data

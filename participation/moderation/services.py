@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,25 +17,20 @@ from ..core.services import ensure_can_post, lock_row, parse_id
 from ..extensions import db
 from . import permissions
 from .models import Block, Case, CaseState, Flag, Reason
-from .targets import TARGETS
+from .queries import targets as _targets
 
 JUSTIFICATION_MIN = 15
 DETAILS_MAX = 1000
 
 
+
+
 def _target(target_type: str, target_id: Any):
-    spec, target_id = TARGETS.get(target_type), parse_id(target_id)
+    spec, target_id = _targets().get(target_type), parse_id(target_id)
     obj = db.session.get(spec.model, target_id) if spec and target_id else None
     if obj is None:
         raise NotFound(_l("The content you want to report does not exist."))
     return spec, obj
-
-
-def get_case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        raise NotFound(_l("This moderation case does not exist."))
-    return case
 
 
 def _case_for(target_type: str, obj: Any, spec) -> Case:
@@ -49,7 +44,7 @@ def _case_for(target_type: str, obj: Any, spec) -> Case:
 
 
 def _set_hidden(target_type: str, obj: Any, reason: str | None) -> None:
-    if TARGETS[target_type].hideable:
+    if _targets()[target_type].hideable:
         obj.hidden_at = clock.now() if reason else None
         obj.hidden_reason = reason
 
@@ -149,26 +144,6 @@ def hide_content(moderator: Any, target_type: str, target_id: Any, reason: str, 
     return hide(moderator, case, reason, note)
 
 
-def queue(moderator: Any, *, include_done: bool = False) -> list[Case]:
-    states = [CaseState.PENDING.value, CaseState.HIDDEN.value]
-    query = select(Case).order_by(Case.reviewed, Case.flag_count.desc(), Case.updated_at.desc())
-    if not include_done:
-        query = query.where(Case.state.in_(states), Case.reviewed.is_(False))
-    return [c for c in db.session.scalars(query.limit(500)) if permissions.can_moderate_case(moderator, c)]
-
-
-def describe(case: Case) -> dict:
-    """What the queue shows for a case: the item in context, with its flags."""
-    spec = TARGETS[case.target_type]
-    obj = db.session.get(spec.model, case.target_id)
-    flags = list(db.session.scalars(select(Flag).where(Flag.target_type == case.target_type,
-                                                       Flag.target_id == case.target_id).order_by(Flag.id)))
-    return {"case": case, "label": spec.label, "hideable": spec.hideable,
-            "excerpt": spec.excerpt(obj) if obj else "",
-            "url": spec.url(obj) if obj else "#", "flags": flags,
-            "author": db.session.get(User, case.author_id) if case.author_id else None}
-
-
 # --- users ------------------------------------------------------------------------------------------
 
 def block_user(moderator: Any, user: User, justification: str, *, hide_all: bool = False) -> Block:
@@ -188,7 +163,7 @@ def block_user(moderator: Any, user: User, justification: str, *, hide_all: bool
     db.session.flush()
     hidden = 0
     if hide_all:
-        for target_type, spec in TARGETS.items():
+        for target_type, spec in _targets().items():
             if not spec.hideable:
                 continue
             for obj in db.session.scalars(select(spec.model).where(spec.author_column == user.id,
@@ -224,41 +199,4 @@ def unblock_user(moderator: Any, user: User) -> None:
     audit.record(moderator, "user.unblock", user, after={"restored_items": restored})
 
 
-def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(_l("This user does not exist."))
-    return user
-
-
 # --- transparency -----------------------------------------------------------------------------------
-
-def transparency() -> dict:
-    """Counts of hidden items and blocks by reason and month: no personal data."""
-    hidden = db.session.execute(select(Case.reason, Case.hidden_at)
-                                .where(Case.state == CaseState.HIDDEN.value, Case.hidden_at.is_not(None))).all()
-    blocks = db.session.scalars(select(Block.created_at)).all()
-    by_month: dict[str, Counter] = {}
-    for reason, when in hidden:
-        by_month.setdefault(when.strftime("%Y-%m"), Counter())[reason or "other"] += 1
-    blocks_by_month = Counter(when.strftime("%Y-%m") for when in blocks)
-    months = sorted(set(by_month) | set(blocks_by_month), reverse=True)
-    return {"months": [(m, by_month.get(m, Counter()), blocks_by_month.get(m, 0)) for m in months],
-            "reasons": [r.value for r in Reason]}
-
-
-def _reason_label(data: dict) -> dict:
-    from .models import REASON_LABELS
-
-    try:
-        return {**data, "reason": str(REASON_LABELS[Reason(data.get("reason"))])}
-    except ValueError:
-        return data
-
-
-notifications.register_kind(
-    "moderation.hidden", _l("A moderator hid something you wrote (reason: %(reason)s)."),
-    lambda n: url_for("moderation.transparency"), _reason_label)
-notifications.register_kind(
-    "moderation.blocked", _l("Your account has been blocked: %(reason)s"),
-    lambda n: url_for("core.account"))

@@ -13,7 +13,7 @@ from ..core.models import AuditLog
 from ..core.permissions import can_view_audit_log
 from ..core.urls import safe_next
 from ..extensions import db, limiter
-from . import permissions, services
+from . import permissions, queries, services
 from .forms import BlockForm, DecisionForm, FlagForm
 from .models import REASON_LABELS, Reason
 
@@ -50,15 +50,15 @@ def flag():
 def queue():
     if not permissions.can_view_queue(current_user):
         abort(403, description=_l("The moderation queue is for moderators."))
-    cases = services.queue(current_user, include_done=request.args.get("all") == "1")
-    return render_template("moderation/queue.html", items=[services.describe(c) for c in cases],
+    cases = queries.queue(current_user, include_done=request.args.get("all") == "1")
+    return render_template("moderation/queue.html", items=[queries.describe(c) for c in cases],
                            form=DecisionForm(formdata=None))
 
 
 @bp.post("/moderation/cases/<int:case_id>/<action>")
 @login_required
 def decide(case_id: int, action: str):
-    case = services.get_case(case_id)
+    case = queries.get_case(case_id)
     if not permissions.can_moderate_case(current_user, case):
         abort(403, description=_l("Only moderators of this content can do this."))
     form = DecisionForm()
@@ -78,7 +78,7 @@ def decide(case_id: int, action: str):
 def user(user_id: int):
     if not permissions.can_block_user(current_user):
         abort(403, description=_l("Only moderators can block users."))
-    person = services.get_user(user_id)
+    person = queries.get_user(user_id)
     form = BlockForm()
     status = 200
     if request.method == "POST":
@@ -109,7 +109,7 @@ def user(user_id: int):
 
 @bp.get("/moderation/transparency")
 def transparency():
-    return render_template("moderation/transparency.html", data=services.transparency(),
+    return render_template("moderation/transparency.html", data=queries.transparency(),
                            reason_labels=REASON_LABELS, reasons=list(Reason))
 
 

@@ -1,27 +1,24 @@
-"""Process and phase actions, and the one answer to "is X allowed here now, for this user?"."""
+"""Commands on processes, phases and process staff (checked, audited, flushed; never committed)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..core import audit, uploads
+from ..core import audit, signals, uploads
 from ..core import services as core_services
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.i18n import clean_translated
 from ..core.models import Role, RoleAssignment, User
 from ..extensions import db
 from . import permissions
-from .models import Capability, Phase, Process, ProcessStatus, city_today
+from .models import Capability, Phase, Process, ProcessStatus
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TRANSLATED_FIELDS = ("title", "subtitle", "description")
-
 
 
 def _snapshot(process: Process) -> dict:
@@ -44,38 +41,6 @@ def _phase_snapshot(phase: Phase) -> dict:
 
 
 # --- loading ------------------------------------------------------------------------------------
-
-def get_process_by_slug(slug: str, user: Any = None, *, include_drafts: bool = False) -> Process:
-    """The process, or NotFound (also for drafts the user may not see)."""
-    process = db.session.scalar(select(Process).where(Process.slug == slug))
-    if process is None or not (include_drafts or permissions.can_view_process(user, process)):
-        raise NotFound(_l("This process does not exist."))
-    return process
-
-
-def get_process(process_id: int) -> Process:
-    process = db.session.get(Process, process_id)
-    if process is None:
-        raise NotFound(_l("This process does not exist."))
-    return process
-
-
-def list_public_processes(timing: str = "active", today: date | None = None) -> list[Process]:
-    today = today or city_today()
-    query = select(Process).where(Process.status != ProcessStatus.DRAFT.value)
-    if timing == "active":
-        query = query.where(Process.start_date <= today, Process.end_date >= today,
-                            Process.status == ProcessStatus.PUBLISHED.value)
-    elif timing == "upcoming":
-        query = query.where(Process.start_date > today, Process.status == ProcessStatus.PUBLISHED.value)
-    elif timing == "past":
-        query = query.where((Process.end_date < today) | (Process.status == ProcessStatus.ARCHIVED.value))
-    return list(db.session.scalars(query.order_by(Process.start_date.desc(), Process.id.desc())))
-
-
-def list_processes_for_staff(user: Any) -> list[Process]:
-    query = select(Process).order_by(Process.start_date.desc(), Process.id.desc())
-    return [p for p in db.session.scalars(query) if permissions.can_edit_process(user, p)]
 
 
 # --- processes ----------------------------------------------------------------------------------
@@ -214,10 +179,8 @@ def delete_phase(actor: User, phase: Phase) -> None:
     process = phase.process
     if not permissions.can_manage_phases(actor, process):
         raise PermissionDenied(_l("You are not a facilitator of this process."))
-    from ..surveys.models import Survey
-
-    if db.session.scalar(select(func.count(Survey.id)).where(Survey.phase_id == phase.id)):
-        raise Conflict(_l("This phase has surveys. Move or delete them first."))
+    for reason in signals.collect(signals.phase_dependents, phase=phase):
+        raise Conflict(reason)
     if not process.is_draft and len(process.phases) == 1:
         raise Conflict(_l("A published process needs at least one phase."))
     audit.record(actor, "phase.delete", phase, before=_phase_snapshot(phase))
@@ -239,22 +202,9 @@ def pin_phase(actor: User, process: Process, phase: Phase | None) -> None:
                  after={"pinned_phase_id": phase.id if phase else None})
 
 
-def get_phase(process: Process, phase_id: int) -> Phase:
-    phase = db.session.get(Phase, phase_id)
-    if phase is None or phase.process_id != process.id:
-        raise NotFound(_l("This phase does not exist."))
-    return phase
-
-
 # --- process staff ------------------------------------------------------------------------------
 
 PROCESS_ROLES = (Role.FACILITATOR, Role.MODERATOR)
-
-
-def process_staff(process: Process) -> list[RoleAssignment]:
-    query = (select(RoleAssignment).where(RoleAssignment.process_id == process.id)
-             .order_by(RoleAssignment.role, RoleAssignment.id))
-    return list(db.session.scalars(query))
 
 
 def assign_process_role(actor: User, process: Process, email: str, role: Role) -> RoleAssignment:
@@ -282,104 +232,13 @@ def remove_process_role(actor: User, process: Process, assignment_id: int) -> No
     db.session.flush()
 
 
-# --- what residents may do now ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    reason: str | None = None  # shown to the user when not allowed
-    needs_login: bool = False
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-OPENS_ON = {
-    Capability.PROPOSE: _l("Proposal submission opens on %(date)s."),
-    Capability.SUPPORT: _l("Supporting proposals opens on %(date)s."),
-    Capability.COMMENT: _l("Comments open on %(date)s."),
-    Capability.ANSWER_SURVEY: _l("The survey opens on %(date)s."),
-}
-CLOSED_ON = {
-    Capability.PROPOSE: _l("Proposal submission closed on %(date)s."),
-    Capability.SUPPORT: _l("Supporting proposals closed on %(date)s."),
-    Capability.COMMENT: _l("Comments closed on %(date)s."),
-    Capability.ANSWER_SURVEY: _l("The survey closed on %(date)s."),
-}
-NOT_IN_PROCESS = {
-    Capability.PROPOSE: _l("This process does not take proposals."),
-    Capability.SUPPORT: _l("This process does not take supports."),
-    Capability.COMMENT: _l("This process does not take comments."),
-    Capability.ANSWER_SURVEY: _l("This process has no survey phase."),
-}
-SIGN_IN = {
-    Capability.PROPOSE: _l("Please sign in to make a proposal."),
-    Capability.SUPPORT: _l("Please sign in to support proposals."),
-    Capability.COMMENT: _l("Please sign in to comment."),
-    Capability.ANSWER_SURVEY: _l("Please sign in to answer the survey."),
-}
-
-
-def is_allowed(process: Process, capability: Capability, user: Any = None, *,
-               today: date | None = None, require_login: bool = True) -> Decision:
-    """Is `capability` open in `process` right now for `user`? With a reason when not."""
-    today = today or city_today()
-    if process.is_draft:
-        return Decision(False, str(_l("This process is not published yet.")))
-    if process.is_archived:
-        return Decision(False, str(_l("This process has been archived.")))
-    phase = process.current_phase(today)
-    if phase is None or not phase.allows(capability):
-        capable = [p for p in process.phases if p.allows(capability)]
-        if not capable:
-            return Decision(False, str(NOT_IN_PROCESS[capability]))
-        pinned = phase is not None and phase.pinned
-        upcoming = [p.start_date for p in capable if p.start_date > today]
-        if upcoming and not pinned:
-            when = format_date(min(upcoming), "long")
-            return Decision(False, str(OPENS_ON[capability] % {"date": when}))
-        ended = [p.end_date for p in capable if p.end_date < today]
-        if ended and not pinned:
-            when = format_date(max(ended), "long")
-            return Decision(False, str(CLOSED_ON[capability] % {"date": when}))
-        return Decision(False, str(_l("This is not open in the current phase.")))
-    if require_login and not (user is not None and getattr(user, "is_authenticated", False)):
-        return Decision(False, str(SIGN_IN[capability]), needs_login=True)
-    return Decision(True)
-
-
-def require(process: Process, capability: Capability, user: Any = None, **kwargs) -> Phase:
-    """Raise PermissionDenied with the reason unless allowed; returns the current phase."""
-    decision = is_allowed(process, capability, user, **kwargs)
-    if not decision:
-        raise PermissionDenied(decision.reason)
-    return process.current_phase()
-
-
-# --- what features contribute to the process page ------------------------------------------------
-# Each feature registers providers here (see its __init__ / services), so the process page
-# shows every feature's figures and calls to action without knowing the features.
-
-FIGURE_PROVIDERS: list = []  # callables (process) -> list of (label, number)
-ACTION_PROVIDERS: list = []  # callables (process, user) -> list of (label, url)
-
-
-def process_figures(process: Process) -> list[tuple[str, int]]:
-    figures: list[tuple[str, int]] = []
-    for provider in FIGURE_PROVIDERS:
-        figures.extend(provider(process))
-    return figures
-
-
-def calls_to_action(process: Process, user: Any) -> list[tuple[str, str]]:
-    actions: list[tuple[str, str]] = []
-    for provider in ACTION_PROVIDERS:
-        actions.extend(provider(process, user))
-    return actions
-
-
-def process_surveys(process: Process) -> list:
-    from ..surveys.models import Survey
-
-    return list(db.session.scalars(select(Survey).where(Survey.process_id == process.id)
-                                   .order_by(Survey.id)))
+# Re-exported while other features move to `capabilities` and `queries`.
+from .capabilities import Decision, is_allowed, require  # noqa: E402,F401
+from .queries import (  # noqa: E402,F401
+    get_phase,
+    get_process,
+    get_process_by_slug,
+    list_processes_for_staff,
+    list_public_processes,
+    process_staff,
+)

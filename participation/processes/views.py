@@ -10,7 +10,8 @@ from ..core.actions import form_status, submit
 from ..core.forms import fill_translated, translated
 from ..core.models import Role
 from ..core.services import parse_id
-from . import permissions, services
+from . import permissions, queries, services
+from .capabilities import is_allowed
 from .forms import PhaseForm, ProcessForm, StaffForm
 from .models import Capability
 
@@ -27,25 +28,25 @@ def index():
     timing = request.args.get("timing", "active")
     if timing not in TIMINGS:
         timing = "active"
-    processes = services.list_public_processes(timing)
+    processes = queries.list_public_processes(timing)
     return render_template("processes/index.html", processes=processes, timing=timing,
                            timings=TIMINGS)
 
 
 @bp.get("/processes/<slug>/")
 def detail(slug: str):
-    process = services.get_process_by_slug(slug, current_user)
+    process = queries.get_process_by_slug(slug, current_user)
     phase = process.current_phase()
-    decisions = {c: services.is_allowed(process, c, current_user) for c in Capability}
+    decisions = {c: is_allowed(process, c, current_user) for c in Capability}
     return render_template("processes/detail.html", process=process, current_phase=phase,
-                           decisions=decisions, figures=services.process_figures(process),
-                           actions=services.calls_to_action(process, current_user))
+                           decisions=decisions, figures=queries.process_figures(process),
+                           actions=queries.calls_to_action(process, current_user))
 
 
 # --- administration -----------------------------------------------------------------------------
 
 def _load_for_edit(process_id: int):
-    process = services.get_process(process_id)
+    process = queries.get_process(process_id)
     if not permissions.can_edit_process(current_user, process):
         abort(403, description=NOT_FACILITATOR)
     return process
@@ -77,7 +78,7 @@ def admin_index():
     if not permissions.can_view_process_admin(current_user):
         abort(403, description=NOT_FACILITATOR)
     return render_template("processes/admin_index.html",
-                           processes=services.list_processes_for_staff(current_user))
+                           processes=queries.list_processes_for_staff(current_user))
 
 
 @bp.route("/admin/processes/new", methods=["GET", "POST"])
@@ -110,8 +111,8 @@ def admin_edit(process_id: int):
             return redirect(url_for("processes.admin_edit", process_id=process.id))
     status = form_status()
     return render_template("processes/admin_form.html", form=form, process=process,
-                           staff=services.process_staff(process), staff_form=StaffForm(),
-                           surveys=services.process_surveys(process)), status
+                           staff=queries.process_staff(process), staff_form=StaffForm(),
+                           blocks=queries.admin_blocks(process)), status
 
 
 @bp.post("/admin/processes/<int:process_id>/status")
@@ -147,7 +148,7 @@ def admin_phase_new(process_id: int):
 @login_required
 def admin_phase_edit(process_id: int, phase_id: int):
     process = _load_for_edit(process_id)
-    phase = services.get_phase(process, phase_id)
+    phase = queries.get_phase(process, phase_id)
     form = PhaseForm(obj=phase if request.method == "GET" else None)
     if request.method == "GET":
         fill_translated(form, "title", phase.title)
@@ -166,7 +167,7 @@ def admin_phase_edit(process_id: int, phase_id: int):
 @login_required
 def admin_phase_delete(process_id: int, phase_id: int):
     process = _load_for_edit(process_id)
-    services.delete_phase(current_user, services.get_phase(process, phase_id))
+    services.delete_phase(current_user, queries.get_phase(process, phase_id))
     flash(_("The phase has been deleted."), "success")
     return redirect(url_for("processes.admin_edit", process_id=process.id))
 
@@ -180,7 +181,7 @@ def admin_pin(process_id: int):
     if raw:
         if parse_id(raw) is None:
             abort(400)
-        phase = services.get_phase(process, parse_id(raw))
+        phase = queries.get_phase(process, parse_id(raw))
     services.pin_phase(current_user, process, phase)
     flash(_("The current phase has been pinned.") if phase else
           _("The current phase follows the dates again."), "success")
@@ -193,8 +194,8 @@ def admin_staff_add(process_id: int):
     process = _load_for_edit(process_id)
     staff_form = StaffForm()
     if staff_form.validate_on_submit():
-        ok, _result = submit(staff_form, lambda: services.assign_process_role(current_user, process, staff_form.email.data,
-                                             Role(staff_form.role.data)),
+        ok, _result = submit(staff_form, lambda: services.assign_process_role(
+                                 current_user, process, staff_form.email.data, Role(staff_form.role.data)),
                           _("The role has been assigned."))
         if ok:
             return redirect(url_for("processes.admin_edit", process_id=process.id))
@@ -202,8 +203,8 @@ def admin_staff_add(process_id: int):
     for name in ("title", "subtitle", "description"):
         fill_translated(form, name, getattr(process, name))
     return render_template("processes/admin_form.html", form=form, process=process,
-                           staff=services.process_staff(process), staff_form=staff_form,
-                           surveys=services.process_surveys(process)), 400
+                           staff=queries.process_staff(process), staff_form=staff_form,
+                           blocks=queries.admin_blocks(process)), 400
 
 
 @bp.post("/admin/processes/<int:process_id>/staff/<int:assignment_id>/delete")

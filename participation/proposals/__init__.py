@@ -1,1 +1,82 @@
 """Proposals, supports, comments and official answers."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from ..core import signals
+    from ..core.features import expose_predicates
+    from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
+    from . import permissions
+    from .models import Comment, Proposal
+    from .views import bp
+
+    app.register_blueprint(bp)
+    expose_predicates(app, permissions)
+    signals.process_figures.connect(_figures, sender=app, weak=False)
+    signals.process_actions.connect(_actions, sender=app, weak=False)
+    signals.seed_demo.connect(_seed, sender=app, weak=False)
+    register_notification_kind(
+        app, "proposal.commented", _l("New comment on the proposal “%(title)s”."),
+        lambda n: url_for("proposals.detail", proposal_id=n.target_id) + "#comments")
+    register_notification_kind(
+        app, "proposal.answered", _l("The city answered the proposal “%(title)s”."),
+        lambda n: url_for("proposals.detail", proposal_id=n.target_id) + "#answer")
+    register_moderation_target(app, "proposals", ModerationTarget(
+        Proposal, _l("Proposal"), lambda o: o.process_id, lambda o: o.author_id,
+        lambda o: url_for("proposals.detail", proposal_id=o.id), lambda o: f"{o.title}\n{o.body}",
+        Proposal.author_id))
+    register_moderation_target(app, "proposal_comments", ModerationTarget(
+        Comment, _l("Comment"), _comment_process, lambda o: o.author_id,
+        lambda o: url_for("proposals.detail", proposal_id=o.proposal_id) + f"#comment-{o.id}",
+        lambda o: o.body, Comment.author_id))
+
+
+def _comment_process(comment: Any) -> int | None:
+    from ..extensions import db
+    from .models import Proposal
+
+    proposal = db.session.get(Proposal, comment.proposal_id)
+    return proposal.process_id if proposal else None
+
+
+def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from .models import Proposal, State
+
+    proposals, supports = db.session.execute(
+        select(func.count(Proposal.id), func.coalesce(func.sum(Proposal.supports_count), 0))
+        .where(Proposal.process_id == process.id, Proposal.state != State.WITHDRAWN)).one()
+    comments = db.session.scalar(select(func.coalesce(func.sum(Proposal.comments_count), 0))
+                                 .where(Proposal.process_id == process.id)) or 0
+    return [(str(_l("Number of proposals")), proposals), (str(_l("Number of supports")), int(supports)),
+            (str(_l("Number of comments")), int(comments))]
+
+
+def _actions(app: Any, *, process: Any, user: Any, **_: Any) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..processes.capabilities import is_allowed
+    from ..processes.models import Capability
+    from .models import Proposal
+
+    actions = []
+    decision = is_allowed(process, Capability.PROPOSE, user)
+    if decision.allowed or decision.needs_login:
+        actions.append((str(_l("Make a proposal")), url_for("proposals.new", slug=process.slug)))
+    if db.session.scalar(select(Proposal.id).where(Proposal.process_id == process.id).limit(1)):
+        actions.append((str(_l("See the proposals")), url_for("proposals.index", slug=process.slug)))
+    return actions
+
+
+def _seed(app: Any, **_: Any) -> str | None:
+    from .demo import seed
+
+    return seed()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -22,10 +23,29 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core import clock
 from ..core.errors import Conflict
 from ..core.models import Department, Upload, User, UTCDateTime
+from ..core.types import enum_column
 from ..extensions import db
 
+if TYPE_CHECKING:
+    from ..extensions import Base as Model
+    from ..processes.models import Process
+else:
+    Model = db.Model  # mypy cannot use Flask-SQLAlchemy's dynamic base class as a type
 
-class State(str, enum.Enum):
+# --- limits: what the forms show and the services enforce -------------------------------------
+
+TITLE_MIN, TITLE_MAX = 5, 150  # characters, after spaces are collapsed
+BODY_MAX = 2000
+ADDRESS_MAX = 200
+COMMENT_MAX = 1000
+COMMENT_EDIT_MINUTES = 15  # a comment's author may correct it for this long
+MAX_COMMENT_DEPTH = 3  # a comment, a reply, a reply to the reply
+ANSWER_TEXT_MAX = 5000
+ANSWER_COST_MAX = 10**13  # yen
+PLANNED_PERIOD_MAX = 100
+
+
+class State(enum.StrEnum):
     PUBLISHED = "published"  # no published answer yet
     EVALUATING = "evaluating"
     ACCEPTED = "accepted"
@@ -41,18 +61,27 @@ STATE_LABELS = {
     State.WITHDRAWN: _l("Withdrawn"),
 }
 
+
+class AnswerState(enum.StrEnum):
+    """What an official answer decides; once published it becomes the proposal's `State`."""
+
+    EVALUATING = "evaluating"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 ANSWER_STATES = (State.EVALUATING, State.ACCEPTED, State.REJECTED)
+#: Proposals in these states take no more supports.
+UNSUPPORTABLE_STATES = (State.REJECTED, State.WITHDRAWN)
 
 
 class IllegalTransition(Conflict):
     pass
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     __tablename__ = "proposals"
     __table_args__ = (
-        CheckConstraint("state IN ('published', 'evaluating', 'accepted', 'rejected', 'withdrawn')",
-                        name="state_valid"),
         CheckConstraint("supports_count >= 0 AND comments_count >= 0", name="counts_positive"),
         Index("ix_proposals_process_state_created", "process_id", "state", "created_at"),
         Index("ix_proposals_process_supports", "process_id", "supports_count"),
@@ -65,13 +94,13 @@ class Proposal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    title: Mapped[str] = mapped_column(String(150))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(5), default="ja")
-    address: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(ADDRESS_MAX))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    state: Mapped[str] = mapped_column(String(20), default=State.PUBLISHED.value)
+    state: Mapped[State] = mapped_column(enum_column(State, "state_valid"), default=State.PUBLISHED)
     # A fixed random position; each visitor reads the shuffle from their own starting point.
     random_key: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbelow(2**31))
     supports_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -84,7 +113,7 @@ class Proposal(db.Model):
     hidden_reason: Mapped[str | None] = mapped_column(String(20))
 
     author: Mapped[User | None] = relationship(lazy="joined", innerjoin=False)
-    process = relationship("Process")
+    process: Mapped[Process] = relationship()
     images: Mapped[list[ProposalImage]] = relationship(
         order_by="ProposalImage.position", lazy="selectin", cascade="all, delete-orphan")
     versions: Mapped[list[ProposalVersion]] = relationship(
@@ -94,7 +123,17 @@ class Proposal(db.Model):
 
     @property
     def is_withdrawn(self) -> bool:
-        return self.state == State.WITHDRAWN.value
+        return self.state == State.WITHDRAWN
+
+    @property
+    def takes_supports(self) -> bool:
+        """Rejected and withdrawn proposals take no more supports."""
+        return self.state not in UNSUPPORTABLE_STATES
+
+    @property
+    def is_withdrawable(self) -> bool:
+        """Only a proposal without an answer and without supports can be withdrawn."""
+        return self.state == State.PUBLISHED and self.supports_count == 0
 
     @property
     def has_location(self) -> bool:
@@ -102,23 +141,23 @@ class Proposal(db.Model):
 
     # --- transitions ---------------------------------------------------------------------------
     def withdraw(self) -> None:
-        if self.state != State.PUBLISHED.value:
+        if self.state != State.PUBLISHED:
             raise IllegalTransition(_l("Only proposals that have not been answered can be withdrawn."))
         if self.supports_count > 0:
             raise IllegalTransition(_l("A proposal that people already support cannot be withdrawn."))
-        self.state = State.WITHDRAWN.value
+        self.state = State.WITHDRAWN
         self.withdrawn_at = clock.now()
 
-    def apply_answer(self, answer_state: State) -> None:
+    def apply_answer(self, answer_state: State | AnswerState) -> None:
         """Make a published answer's state the public state."""
         if self.is_withdrawn:
             raise IllegalTransition(_l("A withdrawn proposal cannot be answered."))
         if answer_state not in ANSWER_STATES:
             raise IllegalTransition(_l("Unknown answer state."))
-        self.state = answer_state.value
+        self.state = State(answer_state)
 
 
-class ProposalVersion(db.Model):
+class ProposalVersion(Model):
     """Every published text of a proposal; version 1 is the original."""
 
     __tablename__ = "proposal_versions"
@@ -127,14 +166,14 @@ class ProposalVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(150))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     proposal: Mapped[Proposal] = relationship(back_populates="versions")
 
 
-class ProposalImage(db.Model):
+class ProposalImage(Model):
     __tablename__ = "proposal_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,7 +184,7 @@ class ProposalImage(db.Model):
     upload: Mapped[Upload] = relationship(lazy="joined")
 
 
-class Support(db.Model):
+class Support(Model):
     __tablename__ = "proposal_supports"
     __table_args__ = (UniqueConstraint("proposal_id", "user_id"),
                       Index("ix_proposal_supports_user_process", "user_id", "process_id"))
@@ -157,21 +196,18 @@ class Support(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class ProposalAnswer(db.Model):
+class ProposalAnswer(Model):
     """An official answer. Public once `published_at` is set; held until then."""
 
     __tablename__ = "proposal_answers"
-    __table_args__ = (
-        CheckConstraint("state IN ('evaluating', 'accepted', 'rejected')", name="state_valid"),
-        Index("ix_proposal_answers_held", "proposal_id", "published_at"),
-    )
+    __table_args__ = (Index("ix_proposal_answers_held", "proposal_id", "published_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[AnswerState] = mapped_column(enum_column(AnswerState, "state_valid"))
     text: Mapped[str] = mapped_column(Text, default="")
     cost: Mapped[int | None] = mapped_column(Numeric(14, 0))
-    planned_period: Mapped[str | None] = mapped_column(String(100))
+    planned_period: Mapped[str | None] = mapped_column(String(PLANNED_PERIOD_MAX))
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
     answered_as: Mapped[str] = mapped_column(String(20))  # official / facilitator / admin
@@ -183,7 +219,7 @@ class ProposalAnswer(db.Model):
     answered_by: Mapped[User | None] = relationship(lazy="joined")
 
 
-class Alignment(int, enum.Enum):
+class Alignment(enum.IntEnum):
     AGAINST = -1
     NEUTRAL = 0
     FOR = 1
@@ -195,10 +231,8 @@ ALIGNMENT_LABELS = {
     Alignment.AGAINST: _l("Against"),
 }
 
-MAX_COMMENT_DEPTH = 3  # a comment, a reply, a reply to the reply
 
-
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "proposal_comments"
     __table_args__ = (
         CheckConstraint("alignment IN (-1, 0, 1)", name="alignment_valid"),
@@ -234,7 +268,7 @@ class Comment(db.Model):
         return self.upvotes - self.downvotes
 
 
-class CommentVote(db.Model):
+class CommentVote(Model):
     __tablename__ = "proposal_comment_votes"
     __table_args__ = (UniqueConstraint("comment_id", "user_id"),
                       CheckConstraint("value IN (-1, 1)", name="value_valid"))

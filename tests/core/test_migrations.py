@@ -22,8 +22,8 @@ def _diff(connection):
 
 def test_models_and_migrations_agree(app):
     """Built by `flask db upgrade` (see conftest); any model change without a migration fails."""
-    with app.app_context(), db.engine.connect() as connection:
-        assert _diff(connection) == []
+    with app.app_context():
+        assert _diff(db.session.connection()) == []
 
 
 def test_upgrade_builds_from_empty_and_downgrade_removes_everything(app, tmp_path):

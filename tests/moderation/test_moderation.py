@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from participation.core.errors import Conflict, InvalidInput, PermissionDenied
 from participation.core.models import AuditLog, Notification, User
 from participation.extensions import db
-from participation.moderation import services
+from participation.moderation import queries, services
 from participation.moderation.models import Case, Flag
 from participation.processes.models import Process
 from participation.proposals import services as proposal_services
@@ -137,7 +137,7 @@ def test_process_moderators_only_moderate_their_process(app, make_user, make_pro
         with pytest.raises(PermissionDenied):  # and no blocking for process moderators
             services.block_user(db.session.get(User, other_process_moderator.id),
                                 db.session.get(User, abusive["troll"].id), "理由を十五文字以上で書きました")
-        assert services.queue(db.session.get(User, other_process_moderator.id)) == []
+        assert queries.queue(db.session.get(User, other_process_moderator.id)) == []
 
 
 def test_hidden_proposal_leaves_lists_and_shows_a_placeholder(app, client, login, make_user, abusive):

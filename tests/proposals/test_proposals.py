@@ -248,6 +248,7 @@ def test_supports_only_while_the_phase_allows(app, make_user, make_process, make
         assert "応援" in str(info.value.message)
 
 
+@pytest.mark.commits_from_threads
 def test_concurrent_supports_count_exactly(app, make_user, make_process, make_proposal):
     process = make_process()
     proposal = make_proposal(process)

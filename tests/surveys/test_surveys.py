@@ -137,6 +137,7 @@ def test_one_response_per_browser_when_anonymous_answers_are_allowed(app, build_
         assert all(tokens) and len(set(tokens)) == 2
 
 
+@pytest.mark.commits_from_threads
 def test_concurrent_submits_store_one_response(app, make_user, build_survey):
     survey_id, ids, _ = build_survey()
     resident = make_user()

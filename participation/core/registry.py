@@ -1,0 +1,60 @@
+"""Per-application registries that features fill in their `init_app` (never at import time).
+
+- notification kinds: how a stored notification (kind + data) is worded and where it links;
+- moderation targets: what content can be flagged and hidden, and how moderation finds its author,
+  its process, its page and an excerpt.
+
+Both live in `app.extensions["participation"]`, so two apps (e.g. one per test database) never share
+state and nothing depends on the order in which modules happen to be imported.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+
+EXTENSION = "participation"
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    message: Any  # lazy string with %(name)s placeholders filled from Notification.data
+    url: Callable[[Any], str]
+    prepare: Callable[[dict], dict] | None = None  # e.g. turn a stored code into a translated label
+
+
+@dataclass(frozen=True)
+class ModerationTarget:
+    model: Any
+    label: Any
+    process_id: Callable[[Any], int | None]
+    author_id: Callable[[Any], int | None]
+    url: Callable[[Any], str]
+    excerpt: Callable[[Any], str]
+    author_column: Any  # the column naming the author, for "everything they wrote"
+    hideable: bool = True
+
+
+@dataclass
+class Registry:
+    notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
+    moderation_targets: dict[str, ModerationTarget] = field(default_factory=dict)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = Registry()
+
+
+def registry(app: Flask | None = None) -> Registry:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def register_notification_kind(app: Flask, name: str, message: Any, url: Callable[[Any], str],
+                               prepare: Callable[[dict], dict] | None = None) -> None:
+    registry(app).notification_kinds[name] = NotificationKind(message, url, prepare)
+
+
+def register_moderation_target(app: Flask, name: str, target: ModerationTarget) -> None:
+    registry(app).moderation_targets[name] = target

@@ -1,0 +1,73 @@
+"""How features plug into each other without importing each other.
+
+Two kinds of signal, all from one blinker namespace:
+
+- *Contributions*: a page that shows what other features add (the home page, a process page, the
+  process administration page) sends a signal and shows what the receivers return, in the order
+  they were connected (the order of `FEATURES` in `create_app`). Receivers are connected with
+  `sender=app` in each feature's `init_app`; `collect()` calls them for the current app.
+- *Events*: something happened (`notifications_created`, `proposal_answered`,
+  `issue_status_changed`); receivers react (send mail, recompute, notify). Events are sent inside the
+  request's transaction: a receiver must not commit, and heavy work belongs in a job.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from blinker import Namespace, Signal
+from flask import current_app
+
+_signals = Namespace()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A section another feature adds to a page: a template (partials start with `_`) and its context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# --- contributions (receivers return values) ---------------------------------------------------
+#: home page sections: (app) -> Block | None
+home_blocks = _signals.signal("home-blocks")
+#: home page "in figures": (app) -> list[(label, number)]
+home_figures = _signals.signal("home-figures")
+#: process page figures: (app, process) -> list[(label, number)]
+process_figures = _signals.signal("process-figures")
+#: what a resident can do now in a process: (app, process, user) -> list[(label, url)]
+process_actions = _signals.signal("process-actions")
+#: sections of the process administration page: (app, process) -> Block | None
+process_admin_blocks = _signals.signal("process-admin-blocks")
+#: `flask seed-demo`: each feature adds its demo content: (app) -> a line to print | None
+seed_demo = _signals.signal("seed-demo")
+#: why a phase cannot be deleted: (app, phase) -> translated message | None
+phase_dependents = _signals.signal("phase-dependents")
+
+# --- events (receivers react) ------------------------------------------------------------------
+#: new notification rows were stored: (app, rows=list[Notification])
+notifications_created = _signals.signal("notifications-created")
+#: an official answer became public: (app, proposal=..., answer=...)
+proposal_answered = _signals.signal("proposal-answered")
+#: a street issue changed status: (app, issue=..., old=..., new=...)
+issue_status_changed = _signals.signal("issue-status-changed")
+
+
+def _app() -> Any:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def collect(signal: Signal, **kwargs: Any) -> list[Any]:
+    """What every receiver of `signal` returned for the current app, in order, without Nones."""
+    return [value for _receiver, value in signal.send(_app(), **kwargs) if value is not None]
+
+
+def collect_lists(signal: Signal, **kwargs: Any) -> list[Any]:
+    """The receivers' lists, concatenated in order."""
+    return [item for values in collect(signal, **kwargs) for item in values]
+
+
+def send(signal: Signal, **kwargs: Any) -> None:
+    """Announce an event for the current app."""
+    signal.send(_app(), **kwargs)

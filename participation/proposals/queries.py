@@ -1,0 +1,252 @@
+"""Reading proposals: getters that 404, the paged list (filters, search, orders), map data,
+comment threads, and what one visitor has supported or voted. Nothing here writes."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import selectinload
+
+from ..core.errors import NotFound
+from ..core.models import Follow
+from ..core.permissions import is_signed_in
+from ..core.services import parse_id
+from ..core.types import Actor
+from ..extensions import db
+from ..processes.models import Process
+from ..processes.permissions import can_view_process
+from . import permissions
+from .models import Comment, CommentVote, Proposal, ProposalAnswer, State, Support
+from .search import search_condition
+
+PER_PAGE = 20
+MAX_PAGE = 100_000
+RANDOM_PRIME = 2_147_483_647  # visitors' random-order seeds are 1 .. RANDOM_PRIME - 1
+RANDOM_SPAN = 2**31  # Proposal.random_key is in 0 .. RANDOM_SPAN - 1
+SORTS = ("random", "most_supported", "most_commented", "newest")
+STATE_FILTERS = ("all", "not_answered", "evaluating", "accepted", "rejected", "withdrawn")
+COMMENT_ORDERS = ("oldest", "newest", "best")
+
+
+def _viewer_id(user: Actor) -> int | None:
+    """The signed-in user's id, or None for an anonymous visitor."""
+    return getattr(user, "id", None) if is_signed_in(user) else None
+
+
+# --- getters ------------------------------------------------------------------------------------
+
+def get_proposal(proposal_id: int, user: Actor = None) -> Proposal:
+    """The proposal, or NotFound (also when its process is a draft `user` may not see)."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not can_view_process(user, proposal.process):
+        raise NotFound(_l("This proposal does not exist."))
+    return proposal
+
+
+def get_comment(proposal: Proposal, comment_id: Any) -> Comment:
+    """A comment of this proposal (the id may come straight from form data), or NotFound."""
+    parsed = parse_id(comment_id)
+    comment = db.session.get(Comment, parsed) if parsed else None
+    if comment is None or comment.proposal_id != proposal.id:
+        raise NotFound(_l("This comment does not exist."))
+    return comment
+
+
+def get_answer(proposal: Proposal, answer_id: int) -> ProposalAnswer:
+    answer = db.session.get(ProposalAnswer, answer_id)
+    if answer is None or answer.proposal_id != proposal.id:
+        raise NotFound(_l("This answer does not exist."))
+    return answer
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+@dataclass
+class Listing:
+    items: list[Proposal]
+    total: int
+    page: int
+    pages: int
+    supported_ids: set[int]
+
+
+def _random_page(conditions: list[ColumnElement[bool]], seed: int, offset: int, limit: int) -> list[Proposal]:
+    """Random order that stays fast at 100,000 proposals: every proposal has a fixed random key;
+    a visitor reads the keys in order from their own starting point and wraps around. Stable for
+    one visitor (no repeats, no gaps across pages), different between visitors, and both parts
+    are index range scans."""
+    start = (seed * 2654435761) % RANDOM_SPAN
+    first = [*conditions, Proposal.random_key >= start]
+    second = [*conditions, Proposal.random_key < start]
+    base = select(Proposal).order_by(Proposal.random_key, Proposal.id)
+    items = list(db.session.scalars(base.where(*first).offset(offset).limit(limit)))
+    if len(items) < limit:  # the page runs past the end of the first part: wrap around
+        in_first = db.session.scalar(select(func.count(Proposal.id)).where(*first)) or 0
+        rest = max(0, offset - in_first)
+        items += list(db.session.scalars(base.where(*second).offset(rest).limit(limit - len(items))))
+    return items
+
+
+def _state_conditions(state: str) -> list[ColumnElement[bool]]:
+    """Withdrawn proposals are listed only when asked for; "not answered" means still published."""
+    if state == "withdrawn":
+        return [Proposal.state == State.WITHDRAWN]
+    conditions = [Proposal.state != State.WITHDRAWN]
+    if state == "not_answered":
+        conditions.append(Proposal.state == State.PUBLISHED)
+    elif state in ("evaluating", "accepted", "rejected"):
+        conditions.append(Proposal.state == State(state))
+    return conditions
+
+
+def list_proposals(process: Process, user: Actor, *, state: str = "all", sort: str = "random",
+                   seed: int = 1, page: int = 1, q: str = "", with_location: bool = False,
+                   followed: bool = False, mine: bool = False, per_page: int = PER_PAGE) -> Listing:
+    """One page of the process's visible proposals; a fixed number of queries whatever the page size.
+
+    `state` is one of STATE_FILTERS, `sort` one of SORTS (anything else: random order from `seed`);
+    `followed` and `mine` only apply to a signed-in `user`."""
+    conditions = [Proposal.process_id == process.id, Proposal.hidden_at.is_(None), *_state_conditions(state)]
+    if with_location:
+        conditions.append(Proposal.latitude.is_not(None))
+    viewer = _viewer_id(user)
+    if followed and viewer is not None:
+        conditions.append(Proposal.id.in_(select(Follow.target_id).where(
+            Follow.user_id == viewer, Follow.target_type == "proposals")))
+    if mine and viewer is not None:
+        conditions.append(Proposal.author_id == viewer)
+    if q:
+        condition = search_condition(q)
+        if condition is not None:
+            conditions.append(condition)
+
+    total = db.session.scalar(select(func.count(Proposal.id)).where(*conditions)) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    orders: dict[str, tuple[ColumnElement[Any], ...]] = {
+        "most_supported": (Proposal.supports_count.desc(), Proposal.id.desc()),
+        "most_commented": (Proposal.comments_count.desc(), Proposal.id.desc()),
+        "newest": (Proposal.created_at.desc(), Proposal.id.desc()),
+    }
+    order = orders.get(sort)
+    if order is None:
+        items = _random_page(conditions, seed, (page - 1) * per_page, per_page)
+    else:
+        items = list(db.session.scalars(
+            select(Proposal).where(*conditions).order_by(*order)
+            .offset((page - 1) * per_page).limit(per_page)))
+    supported: set[int] = set()
+    if viewer is not None and items:
+        supported = set(db.session.scalars(select(Support.proposal_id).where(
+            Support.user_id == viewer, Support.proposal_id.in_([p.id for p in items]))))
+    return Listing(items, total, page, pages, supported)
+
+
+def geojson(process: Process, bbox: tuple[float, float, float, float] | None, limit: int = 500) -> dict:
+    """The process's visible proposals with a location, newest first, as a GeoJSON FeatureCollection
+    (`truncated` says whether more than `limit` matched)."""
+    query = select(Proposal).where(Proposal.process_id == process.id,
+                                   Proposal.state != State.WITHDRAWN, Proposal.hidden_at.is_(None),
+                                   Proposal.latitude.is_not(None))
+    if bbox:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        query = query.where(Proposal.longitude.between(min_lon, max_lon),
+                            Proposal.latitude.between(min_lat, max_lat))
+    rows = list(db.session.scalars(query.order_by(Proposal.created_at.desc()).limit(limit + 1)))
+    features = [{
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [p.longitude, p.latitude]},
+        "properties": {"id": p.id, "title": p.title, "state": p.state,
+                       "supports": p.supports_count, "url": url_for("proposals.detail", proposal_id=p.id)},
+    } for p in rows[:limit]]
+    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > limit}
+
+
+# --- supports -----------------------------------------------------------------------------------
+
+def support_limit_left(process: Process, user: Actor) -> int | None:
+    """How many more proposals `user` may support in the process (None: no limit, or not signed in)."""
+    viewer = _viewer_id(user)
+    if not process.support_limit or viewer is None:
+        return None
+    used = db.session.scalar(select(func.count(Support.id)).where(
+        Support.user_id == viewer, Support.process_id == process.id)) or 0
+    return max(0, process.support_limit - used)
+
+
+def has_supported(user: Actor, proposal: Proposal) -> bool:
+    viewer = _viewer_id(user)
+    if viewer is None:
+        return False
+    return db.session.scalar(select(Support.id).where(Support.proposal_id == proposal.id,
+                                                      Support.user_id == viewer)) is not None
+
+
+# --- comments -----------------------------------------------------------------------------------
+
+def comment_tree(proposal: Proposal, order: str = "oldest") -> list[tuple[Comment, int]]:
+    """All comments as (comment, depth) in display order: each thread under its parent.
+    `order` (one of COMMENT_ORDERS) sorts the threads; replies are always oldest first."""
+    comments = list(db.session.scalars(select(Comment).where(Comment.proposal_id == proposal.id)))
+    children: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        children.setdefault(comment.parent_id, []).append(comment)
+    keys: dict[str, Any] = {
+        "oldest": lambda c: (c.created_at, c.id),
+        "newest": lambda c: (-c.created_at.timestamp(), -c.id),
+        "best": lambda c: (-c.score, c.created_at, c.id),
+    }
+    key = keys.get(order, keys["oldest"])
+    out: list[tuple[Comment, int]] = []
+
+    def walk(parent_id: int | None) -> None:
+        for comment in sorted(children.get(parent_id, []), key=key if parent_id is None else keys["oldest"]):
+            out.append((comment, comment.depth))
+            walk(comment.id)
+
+    walk(None)
+    return out
+
+
+def my_votes(user: Actor, proposal: Proposal) -> dict[int, int]:
+    """{comment id: +1 or -1} for the comments of the proposal that `user` voted on."""
+    viewer = _viewer_id(user)
+    if viewer is None:
+        return {}
+    rows = db.session.execute(select(CommentVote.comment_id, CommentVote.value).join(Comment)
+                              .where(Comment.proposal_id == proposal.id, CommentVote.user_id == viewer))
+    return {comment_id: value for comment_id, value in rows}
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+def public_answers(proposal: Proposal) -> list[ProposalAnswer]:
+    """The published answers, oldest first (the last one is the proposal's current answer)."""
+    return [a for a in proposal.answers if a.published_at is not None]
+
+
+def held_answers_of(user: Actor, proposal: Proposal) -> list[ProposalAnswer]:
+    """The answers not yet published, for the staff who may see them (nobody else)."""
+    if not permissions.can_view_held_answers(user, proposal):
+        return []
+    return [a for a in proposal.answers if a.published_at is None]
+
+
+def held_answers(process: Process) -> list[ProposalAnswer]:
+    """The newest unpublished answer of each proposal whose latest answer is held."""
+    latest = (select(func.max(ProposalAnswer.id)).join(Proposal)
+              .where(Proposal.process_id == process.id).group_by(ProposalAnswer.proposal_id))
+    return list(db.session.scalars(select(ProposalAnswer).where(
+        ProposalAnswer.id.in_(latest), ProposalAnswer.published_at.is_(None))
+        .options(selectinload(ProposalAnswer.proposal)).order_by(ProposalAnswer.id)))
+
+
+def held_answers_to_publish(user: Actor, process: Process) -> int:
+    """How many held answers `user` could publish now (0 for whoever may not publish them)."""
+    if not permissions.can_publish_answers(user, process):
+        return 0
+    return len(held_answers(process))
