@@ -35,6 +35,8 @@ run: translations seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy participation
 	$(BIN)/flask translate compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -154,7 +154,7 @@ def fill_source_catalog(lang: str) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if message.pluralizable:
+        if message.pluralizable and isinstance(message.string, tuple | list):
             if not all(message.string):
                 message.string = tuple(message.id[min(i, 1)] for i in range(len(message.string)))
                 filled += 1

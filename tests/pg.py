@@ -1,14 +1,55 @@
-"""A throwaway PostgreSQL server for the test run: initdb + pg_ctl in a temporary directory."""
+"""A throwaway PostgreSQL server for the test run: initdb + pg_ctl in a temporary directory.
+
+The server is stopped when the run ends, also when it is interrupted (atexit, SIGTERM, SIGHUP);
+a server left behind by a run that was killed outright is stopped when the next run starts.
+"""
 from __future__ import annotations
 
+import atexit
+import contextlib
 import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
+
+PREFIX = "participation-pg-"
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_servers(bindir: str) -> int:
+    """Stop and remove servers of earlier runs whose test process is gone. Returns how many."""
+    cleaned = 0
+    for root in glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + "*")):
+        try:
+            with open(os.path.join(root, OWNER_FILE)) as fh:
+                owner = int(fh.read().strip() or 0)
+        except (OSError, ValueError):
+            owner = 0
+        if owner and _alive(owner):
+            continue
+        data = os.path.join(root, "data")
+        if os.path.exists(os.path.join(data, "postmaster.pid")):
+            user = "postgres" if os.geteuid() == 0 else None
+            subprocess.run([os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"],
+                           capture_output=True, user=user, check=False)
+        shutil.rmtree(root, ignore_errors=True)
+        cleaned += 1
+    return cleaned
 
 
 def find_bindir() -> str | None:
@@ -17,11 +58,9 @@ def find_bindir() -> str | None:
         candidates.append(os.environ["PG_BINDIR"])
     pg_config = shutil.which("pg_config")
     if pg_config:
-        try:
+        with contextlib.suppress(OSError, subprocess.CalledProcessError):
             candidates.append(subprocess.run([pg_config, "--bindir"], capture_output=True,
                                              text=True, check=True).stdout.strip())
-        except (OSError, subprocess.CalledProcessError):
-            pass
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     initdb = shutil.which("initdb")
     if initdb:
@@ -44,7 +83,11 @@ class PostgresServer:
 
     def __init__(self, bindir: str):
         self.bindir = bindir
-        self.root = tempfile.mkdtemp(prefix="participation-pg-")
+        clean_stale_servers(bindir)
+        self.root = tempfile.mkdtemp(prefix=PREFIX)
+        with open(os.path.join(self.root, OWNER_FILE), "w") as fh:
+            fh.write(str(os.getpid()))
+        self._stopped = False
         self.data = os.path.join(self.root, "data")
         self.port = free_port()
         self.user = None
@@ -66,6 +109,18 @@ class PostgresServer:
                    "-c max_connections=100")
         self._run("pg_ctl", "-D", self.data, "-o", options, "-l",
                   os.path.join(self.root, "server.log"), "-w", "-t", "60", "start")
+        atexit.register(self.stop)
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            previous = signal.getsignal(signum)
+
+            def handler(number, frame, previous=previous):
+                self.stop()
+                if callable(previous):
+                    previous(number, frame)
+                else:
+                    raise SystemExit(128 + number)
+
+            signal.signal(signum, handler)
         return self
 
     def create_database(self, name: str) -> str:
@@ -88,7 +143,11 @@ class PostgresServer:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
 
     def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         try:
-            self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+            with contextlib.suppress(RuntimeError):
+                self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -1,7 +1,7 @@
 """accounts roles departments audit log
 
 Revision ID: 95db3b4caa69
-Revises: 
+Revises:
 Create Date: 2026-11-21 23:27:33.560878
 
 """

@@ -22,8 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
+from ..extensions import Model
 from . import clock
+from .types import enum_column
 
 
 class UTCDateTime(TypeDecorator):
@@ -50,7 +51,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """Staff roles. Every account is a resident; these are granted on top."""
 
     OFFICIAL = "official"  # member of a department
@@ -59,7 +60,7 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
 
 
-class Department(db.Model):
+class Department(Model):
     __tablename__ = "departments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +73,7 @@ class Department(db.Model):
         return f"<Department {self.code}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +114,7 @@ class User(UserMixin, db.Model):
                  department_id: int | None = None) -> bool:
         """True when the user holds `role`; a global assignment (no process) covers every process."""
         for assignment in self.roles:
-            if assignment.role != role.value:
+            if assignment.role != role:
                 continue
             if department_id is not None and assignment.department_id != department_id:
                 continue
@@ -125,20 +126,17 @@ class User(UserMixin, db.Model):
     @property
     def department_ids(self) -> set[int]:
         return {a.department_id for a in self.roles
-                if a.role == Role.OFFICIAL.value and a.department_id is not None}
+                if a.role == Role.OFFICIAL and a.department_id is not None}
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
 
-class RoleAssignment(db.Model):
+class RoleAssignment(Model):
     """One row per role a user holds, with its scope (department or process)."""
 
     __tablename__ = "role_assignments"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('official', 'facilitator', 'moderator', 'admin')", name="role_valid"
-        ),
         CheckConstraint(
             "(role = 'official' AND department_id IS NOT NULL) "
             "OR (role <> 'official' AND department_id IS NULL)",
@@ -153,7 +151,7 @@ class RoleAssignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role_valid"))
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="CASCADE")
     )
@@ -171,7 +169,7 @@ class RoleAssignment(db.Model):
     process = relationship("Process", lazy="joined")
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Every staff action: who did what to which object, with before/after data."""
 
     __tablename__ = "audit_log"
@@ -195,7 +193,7 @@ class AuditLog(db.Model):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
-class Upload(db.Model):
+class Upload(Model):
     """A stored image: re-encoded, metadata stripped, named by the hash of its content."""
 
     __tablename__ = "uploads"
@@ -217,7 +215,7 @@ class Upload(db.Model):
         return f"{self.sha256}_thumb.jpg"
 
 
-class Follow(db.Model):
+class Follow(Model):
     """A user follows something (a proposal, an issue) and is notified when it changes."""
 
     __tablename__ = "follows"
@@ -233,7 +231,7 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An in-app notification. Rendered from `kind` + `data`, so any language can show it."""
 
     __tablename__ = "notifications"

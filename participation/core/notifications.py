@@ -44,9 +44,9 @@ def is_following(user: Any, target: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     target_type, target_id = _target(target)
-    return db.session.scalar(select(func.count(Follow.id)).where(
+    return (db.session.scalar(select(func.count(Follow.id)).where(
         Follow.user_id == user.id, Follow.target_type == target_type,
-        Follow.target_id == target_id)) > 0
+        Follow.target_id == target_id)) or 0) > 0
 
 
 def follower_ids(target: Any) -> list[int]:

@@ -34,7 +34,7 @@ def is_global_facilitator(user: Any) -> bool:
     if not is_signed_in(user):
         return False
     return is_admin(user) or any(
-        a.role == Role.FACILITATOR.value and a.process_id is None for a in user.roles
+        a.role == Role.FACILITATOR and a.process_id is None for a in user.roles
     )
 
 
@@ -49,7 +49,7 @@ def is_global_moderator(user: Any) -> bool:
     if not is_signed_in(user):
         return False
     return is_admin(user) or any(
-        a.role == Role.MODERATOR.value and a.process_id is None for a in user.roles
+        a.role == Role.MODERATOR and a.process_id is None for a in user.roles
     )
 
 

@@ -101,7 +101,7 @@ def get_department(code: str) -> Department:
 def _assignment_filter(user: User, role: Role, department_id: int | None, process_id: int | None):
     return select(RoleAssignment).where(
         RoleAssignment.user_id == user.id,
-        RoleAssignment.role == role.value,
+        RoleAssignment.role == role,
         RoleAssignment.department_id.is_(None) if department_id is None
         else RoleAssignment.department_id == department_id,
         RoleAssignment.process_id.is_(None) if process_id is None
@@ -127,7 +127,7 @@ def grant_role(actor: Any, user: User, role: Role, *, department: Department | N
     if existing is not None:
         return existing
     assignment = RoleAssignment(
-        user=user, role=role.value, department_id=department_id, process_id=process_id,
+        user=user, role=role, department_id=department_id, process_id=process_id,
         granted_by_id=getattr(audit_actor or actor, "id", None),
     )
     db.session.add(assignment)
@@ -144,7 +144,7 @@ def revoke_role(actor: Any, user: User, role: Role, *, department: Department | 
     if actor is not None and not permissions.can_grant_role(actor, role):
         raise PermissionDenied(_l("Only administrators can revoke roles."))
     query = select(RoleAssignment).where(
-        RoleAssignment.user_id == user.id, RoleAssignment.role == role.value
+        RoleAssignment.user_id == user.id, RoleAssignment.role == role
     )
     if department is not None:
         query = query.where(RoleAssignment.department_id == department.id)

@@ -104,7 +104,8 @@ def account():
         form.language.data = current_user.language or ""
     password_form = PasswordChangeForm(prefix="pw")
     if form.validate_on_submit():
-        ok, _result = submit(form, lambda: services.update_profile(current_user, form.display_name.data, form.language.data),
+        ok, _result = submit(form, lambda: services.update_profile(current_user, form.display_name.data,
+                                                                   form.language.data),
                           _("Your profile has been saved."))
         if ok:
             return redirect(url_for("core.account"))
@@ -135,8 +136,8 @@ def change_password():
     form.language.data = current_user.language or ""
     password_form = PasswordChangeForm(prefix="pw")
     if password_form.validate_on_submit():
-        ok, _result = submit(password_form, lambda: services.change_password(current_user, password_form.current_password.data,
-                                         password_form.new_password.data),
+        ok, _result = submit(password_form, lambda: services.change_password(
+            current_user, password_form.current_password.data, password_form.new_password.data),
                           _("Your password has been changed."))
         if ok:
             return redirect(url_for("core.account"))

@@ -35,6 +35,6 @@ def _reason_label(data: dict[str, Any]) -> dict[str, Any]:
     from .models import REASON_LABELS, Reason
 
     try:
-        return {**data, "reason": str(REASON_LABELS[Reason(data.get("reason"))])}
+        return {**data, "reason": str(REASON_LABELS[Reason(data.get("reason") or "other")])}
     except ValueError:
         return data

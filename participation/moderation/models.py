@@ -5,15 +5,16 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import clock
 from ..core.models import User, UTCDateTime
-from ..extensions import db
+from ..core.types import enum_column
+from ..extensions import Model
 
 
-class Reason(str, enum.Enum):
+class Reason(enum.StrEnum):
     SPAM = "spam"
     OFFENSIVE = "offensive"
     PERSONAL_INFO = "personal_info"
@@ -29,41 +30,36 @@ REASON_LABELS = {
     Reason.OTHER: _l("Other"),
 }
 
-REASON_VALUES = "'spam', 'offensive', 'personal_info', 'off_topic', 'other'"
-
-
-class Flag(db.Model):
+class Flag(Model):
     __tablename__ = "flags"
     __table_args__ = (
         UniqueConstraint("target_type", "target_id", "user_id"),
-        CheckConstraint(f"reason IN ({REASON_VALUES})", name="reason_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    reason: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[Reason] = mapped_column(enum_column(Reason, "reason_valid"))
     details: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class CaseState(str, enum.Enum):
+class CaseState(enum.StrEnum):
     PENDING = "pending"  # flagged, still visible
     HIDDEN = "hidden"  # hidden (automatically pending review, or by a moderator)
     RESTORED = "restored"
     DISMISSED = "dismissed"
 
 
-class Case(db.Model):
+class Case(Model):
     """One per flagged or hidden item: what moderators work through."""
 
     __tablename__ = "moderation_cases"
     __table_args__ = (
         UniqueConstraint("target_type", "target_id"),
-        CheckConstraint("state IN ('pending', 'hidden', 'restored', 'dismissed')", name="state_valid"),
         Index("ix_moderation_cases_state", "state", "updated_at"),
     )
 
@@ -72,10 +68,11 @@ class Case(db.Model):
     target_id: Mapped[int] = mapped_column(Integer)
     process_id: Mapped[int | None] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    state: Mapped[str] = mapped_column(String(20), default=CaseState.PENDING.value)
+    state: Mapped[CaseState] = mapped_column(enum_column(CaseState, "state_valid"), default=CaseState.PENDING)
     flag_count: Mapped[int] = mapped_column(Integer, default=0)
     reviewed: Mapped[bool] = mapped_column(default=False)
-    reason: Mapped[str | None] = mapped_column(String(20))  # the reason category shown publicly
+    # the reason category shown publicly
+    reason: Mapped[Reason | None] = mapped_column(enum_column(Reason, "reason_valid"))
     note: Mapped[str | None] = mapped_column(Text)  # moderator's note (staff only)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -83,7 +80,7 @@ class Case(db.Model):
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Block(db.Model):
+class Block(Model):
     """A history of blocks (the current state is on User.blocked_at)."""
 
     __tablename__ = "user_blocks"

@@ -28,7 +28,7 @@ def get_case(case_id: int) -> Case:
 
 
 def queue(moderator: Any, *, include_done: bool = False) -> list[Case]:
-    states = [CaseState.PENDING.value, CaseState.HIDDEN.value]
+    states = [CaseState.PENDING, CaseState.HIDDEN]
     query = select(Case).order_by(Case.reviewed, Case.flag_count.desc(), Case.updated_at.desc())
     if not include_done:
         query = query.where(Case.state.in_(states), Case.reviewed.is_(False))
@@ -57,10 +57,12 @@ def get_user(user_id: int) -> User:
 def transparency() -> dict:
     """Counts of hidden items and blocks by reason and month: no personal data."""
     hidden = db.session.execute(select(Case.reason, Case.hidden_at)
-                                .where(Case.state == CaseState.HIDDEN.value, Case.hidden_at.is_not(None))).all()
+                                .where(Case.state == CaseState.HIDDEN, Case.hidden_at.is_not(None))).all()
     blocks = db.session.scalars(select(Block.created_at)).all()
     by_month: dict[str, Counter] = {}
     for reason, when in hidden:
+        if when is None:
+            continue
         by_month.setdefault(when.strftime("%Y-%m"), Counter())[reason or "other"] += 1
     blocks_by_month = Counter(when.strftime("%Y-%m") for when in blocks)
     months = sorted(set(by_month) | set(blocks_by_month), reverse=True)

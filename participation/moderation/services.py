@@ -37,7 +37,7 @@ def _case_for(target_type: str, obj: Any, spec) -> Case:
     case = db.session.scalar(select(Case).where(Case.target_type == target_type, Case.target_id == obj.id))
     if case is None:
         case = Case(target_type=target_type, target_id=obj.id, process_id=spec.process_id(obj),
-                    author_id=spec.author_id(obj), state=CaseState.PENDING.value)
+                    author_id=spec.author_id(obj), state=CaseState.PENDING)
         db.session.add(case)
         db.session.flush()
     return case
@@ -59,7 +59,7 @@ def flag(user: Any, target_type: str, target_id: Any, reason: str, details: str 
     ensure_can_post(user)
     spec, obj = _target(target_type, target_id)
     try:
-        reason = Reason(reason).value
+        reason = Reason(reason)
     except ValueError:
         raise InvalidInput(_l("Please choose a reason."), field="reason") from None
     details = clean_text(details).strip()
@@ -83,16 +83,16 @@ def flag(user: Any, target_type: str, target_id: Any, reason: str, details: str 
         updated_at=clock.now()))
     db.session.refresh(case)
     threshold = current_app.config.get("MODERATION_HIDE_THRESHOLD", 3)
-    if (case.state == CaseState.PENDING.value and case.flag_count >= threshold
+    if (case.state == CaseState.PENDING and case.flag_count >= threshold
             and spec.hideable and not case.reviewed):
         reasons = Counter(db.session.scalars(select(Flag.reason).where(
             Flag.target_type == target_type, Flag.target_id == obj.id)))
         top = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[0][0]
-        case.state, case.reason, case.hidden_at = CaseState.HIDDEN.value, top, clock.now()
+        case.state, case.reason, case.hidden_at = CaseState.HIDDEN, top, clock.now()
         _set_hidden(target_type, obj, top)
         _notify_author(case, "moderation.hidden", top)
-    if case.state in (CaseState.DISMISSED.value, CaseState.RESTORED.value):
-        case.state = CaseState.PENDING.value  # new flags after a decision go back to the queue
+    if case.state in (CaseState.DISMISSED, CaseState.RESTORED):
+        case.state = CaseState.PENDING  # new flags after a decision go back to the queue
     db.session.flush()
     return case
 
@@ -107,7 +107,7 @@ def _decide(moderator: Any, case: Case, state: CaseState, *, reason: str | None 
         if not spec.hideable:
             raise Conflict(_l("Users cannot be hidden; block them instead."))
         try:
-            reason = Reason(reason).value
+            reason = Reason(reason or "")
         except ValueError:
             raise InvalidInput(_l("Please choose a reason."), field="reason") from None
         case.reason, case.hidden_at = reason, clock.now()
@@ -116,7 +116,7 @@ def _decide(moderator: Any, case: Case, state: CaseState, *, reason: str | None 
     else:
         _set_hidden(case.target_type, obj, None)
         case.hidden_at = None
-    case.state, case.reviewed = state.value, True
+    case.state, case.reviewed = state, True
     case.decided_by_id, case.updated_at = moderator.id, clock.now()
     case.note = clean_text(note).strip()[:2000] or case.note
     db.session.flush()
@@ -169,9 +169,9 @@ def block_user(moderator: Any, user: User, justification: str, *, hide_all: bool
             for obj in db.session.scalars(select(spec.model).where(spec.author_column == user.id,
                                                                    spec.model.hidden_at.is_(None))):
                 case = _case_for(target_type, obj, spec)
-                case.state, case.reason, case.reviewed = CaseState.HIDDEN.value, Reason.OFFENSIVE.value, True
+                case.state, case.reason, case.reviewed = CaseState.HIDDEN, Reason.OFFENSIVE, True
                 case.hidden_at, case.decided_by_id, case.note = clock.now(), moderator.id, f"block:{block.id}"
-                _set_hidden(target_type, obj, Reason.OFFENSIVE.value)
+                _set_hidden(target_type, obj, Reason.OFFENSIVE)
                 hidden += 1
     notifications.notify_users([user.id], block, "moderation.blocked", {"reason": justification})
     audit.record(moderator, "user.block", user, after={"justification": justification,
@@ -191,7 +191,7 @@ def unblock_user(moderator: Any, user: User) -> None:
         for case in db.session.scalars(select(Case).where(Case.note == f"block:{block.id}")):
             _spec, obj = _target(case.target_type, case.target_id)
             _set_hidden(case.target_type, obj, None)
-            case.state, case.hidden_at = CaseState.RESTORED.value, None
+            case.state, case.hidden_at = CaseState.RESTORED, None
             restored += 1
     user.blocked_at = user.blocked_reason = None
     block.lifted_at = clock.now()

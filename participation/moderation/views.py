@@ -138,7 +138,7 @@ def audit_log():
     entries = list(db.session.scalars(query.order_by(AuditLog.id.desc()).offset((page - 1) * 50).limit(50)))
     actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
     return render_template("moderation/audit.html", entries=entries, total=total, page=page,
-                           pages=max(1, -(-total // 50)), actions=actions,
+                           pages=max(1, -(-(total or 0) // 50)), actions=actions,
                            filters={"action": action, "target_type": target_type, "actor": actor})
 
 
@@ -152,6 +152,6 @@ def flag_form(target_type: str, target_id: int):
 @bp.app_template_global()
 def reason_label(code: str | None) -> str:
     try:
-        return str(REASON_LABELS[Reason(code)])
+        return str(REASON_LABELS[Reason(code or "other")])
     except ValueError:
         return str(REASON_LABELS[Reason.OTHER])

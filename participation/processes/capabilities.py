@@ -2,8 +2,8 @@
 
 This module is the documented interface that process-scoped features (proposals, surveys, and the
 budgets, meetings and conversations to come) use: `is_allowed(process, capability, user)` and
-`require(...)`. They may import it, `processes.models` and `processes.permissions`; nothing else of
-this package.
+`require(...)`. They may import it, `processes.models`, `processes.permissions` and
+`processes.queries` (look-ups that 404); nothing else of this package.
 """
 from __future__ import annotations
 
@@ -93,4 +93,6 @@ def require(process: Process, capability: Capability, user: Actor = None, **kwar
     decision = is_allowed(process, capability, user, **kwargs)
     if not decision:
         raise PermissionDenied(decision.reason)
-    return process.current_phase()
+    phase = process.current_phase()
+    assert phase is not None  # allowed means a current phase allows it
+    return phase

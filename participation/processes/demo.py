@@ -35,7 +35,7 @@ def _process(slug, title, subtitle, description, start, end, phases, status=Proc
     if process is not None:
         return process, False
     process = Process(slug=slug, title=title, subtitle=subtitle, description=description,
-                      start_date=start, end_date=end, status=status.value)
+                      start_date=start, end_date=end, status=status)
     for spec in phases:
         process.phases.append(Phase(**spec))
     db.session.add(process)

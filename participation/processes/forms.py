@@ -51,7 +51,8 @@ class ProcessForm(FlaskForm):
         description=_l("How many proposals each resident may support in this process. Empty: no limit."))
     support_threshold = IntegerField(
         _l("Supports a proposal needs (optional)"),
-        validators=[Optional(), NumberRange(min=1, max=1000000, message=_l("Please enter a number from 1 to 1000000."))],
+        validators=[Optional(),
+                    NumberRange(min=1, max=1000000, message=_l("Please enter a number from 1 to 1000000."))],
         description=_l("Shown as a progress bar on each proposal. Empty: no goal."))
     hero_image = FileField(_l("Hero image (optional)"),
                            description=_l("JPEG, PNG, GIF or WebP. Shown at the top of the process page."))
@@ -68,8 +69,10 @@ class PhaseForm(FlaskForm):
         Optional(), Length(max=TEXT_MAX, message=_l("At most %(max)d characters."))])
     description_en = TextAreaField(_l("Description (English)"), validators=[
         Optional(), Length(max=TEXT_MAX, message=_l("At most %(max)d characters."))])
-    start_date = DateField(_l("Start date"), validators=[InputRequired(_date_msg)], invalid_value_message=_date_msg)
-    end_date = DateField(_l("End date (inclusive)"), validators=[InputRequired(_date_msg)], invalid_value_message=_date_msg)
+    start_date = DateField(_l("Start date"), validators=[InputRequired(_date_msg)],
+                           invalid_value_message=_date_msg)
+    end_date = DateField(_l("End date (inclusive)"), validators=[InputRequired(_date_msg)],
+                         invalid_value_message=_date_msg)
     allow_proposals = BooleanField(_l("Residents can make proposals"))
     allow_supports = BooleanField(_l("Residents can support proposals"))
     allow_comments = BooleanField(_l("Residents can comment"))

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core import clock
 from ..core.errors import Conflict
 from ..core.models import Upload, UTCDateTime
-from ..extensions import db
+from ..core.types import enum_column
+from ..extensions import Model
 
 
 def city_today() -> date:
@@ -22,7 +23,7 @@ def city_today() -> date:
     return clock.now().astimezone(tz).date()
 
 
-class ProcessStatus(str, enum.Enum):
+class ProcessStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     ARCHIVED = "archived"
@@ -32,7 +33,7 @@ class IllegalTransition(Conflict):
     """A state change that the current state does not allow."""
 
 
-class Capability(str, enum.Enum):
+class Capability(enum.StrEnum):
     """What a phase can open to residents; the value is the Phase column that holds it."""
 
     PROPOSE = "allow_proposals"
@@ -41,10 +42,9 @@ class Capability(str, enum.Enum):
     ANSWER_SURVEY = "allow_survey_answers"
 
 
-class Process(db.Model):
+class Process(Model):
     __tablename__ = "processes"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_valid"),
         CheckConstraint("start_date <= end_date", name="dates_ordered"),
         Index("ix_processes_status_dates", "status", "start_date", "end_date"),
     )
@@ -57,7 +57,8 @@ class Process(db.Model):
     hero_image_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id", ondelete="SET NULL"))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default=ProcessStatus.DRAFT.value)
+    status: Mapped[ProcessStatus] = mapped_column(enum_column(ProcessStatus, "status_valid"),
+                                                  default=ProcessStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -84,7 +85,7 @@ class Process(db.Model):
         if target not in self.TRANSITIONS[current]:
             raise IllegalTransition(_l("A process that is %(current)s cannot become %(target)s.",
                                        current=STATUS_LABELS[current], target=STATUS_LABELS[target]))
-        self.status = target.value
+        self.status = target
 
     def publish(self) -> None:
         if not self.phases:
@@ -102,11 +103,11 @@ class Process(db.Model):
     # --- time ----------------------------------------------------------------------------------
     @property
     def is_draft(self) -> bool:
-        return self.status == ProcessStatus.DRAFT.value
+        return self.status == ProcessStatus.DRAFT
 
     @property
     def is_archived(self) -> bool:
-        return self.status == ProcessStatus.ARCHIVED.value
+        return self.status == ProcessStatus.ARCHIVED
 
     def timing(self, today: date | None = None) -> str:
         """'upcoming', 'active' or 'past' by the city's date."""
@@ -129,7 +130,7 @@ class Process(db.Model):
         return None
 
 
-class Phase(db.Model):
+class Phase(Model):
     __tablename__ = "phases"
     __table_args__ = (
         CheckConstraint("start_date <= end_date", name="dates_ordered"),

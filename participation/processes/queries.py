@@ -32,14 +32,14 @@ def get_process(process_id: int) -> Process:
 
 def list_public_processes(timing: str = "active", today: date | None = None) -> list[Process]:
     today = today or city_today()
-    query = select(Process).where(Process.status != ProcessStatus.DRAFT.value)
+    query = select(Process).where(Process.status != ProcessStatus.DRAFT)
     if timing == "active":
         query = query.where(Process.start_date <= today, Process.end_date >= today,
-                            Process.status == ProcessStatus.PUBLISHED.value)
+                            Process.status == ProcessStatus.PUBLISHED)
     elif timing == "upcoming":
-        query = query.where(Process.start_date > today, Process.status == ProcessStatus.PUBLISHED.value)
+        query = query.where(Process.start_date > today, Process.status == ProcessStatus.PUBLISHED)
     elif timing == "past":
-        query = query.where((Process.end_date < today) | (Process.status == ProcessStatus.ARCHIVED.value))
+        query = query.where((Process.end_date < today) | (Process.status == ProcessStatus.ARCHIVED))
     return list(db.session.scalars(query.order_by(Process.start_date.desc(), Process.id.desc())))
 
 

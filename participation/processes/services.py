@@ -85,7 +85,7 @@ def create_process(actor: User, data: dict) -> Process:
         raise PermissionDenied(_l("Only facilitators of all processes and administrators can "
                                   "create processes."))
     values = _validate_process_data(data)
-    process = Process(**values, status=ProcessStatus.DRAFT.value)
+    process = Process(**values, status=ProcessStatus.DRAFT)
     if data.get("hero_image"):
         process.hero_image = uploads.save_image(data["hero_image"], actor)
     db.session.add(process)

@@ -179,9 +179,10 @@ def admin_pin(process_id: int):
     raw = request.form.get("phase_id", "")
     phase = None
     if raw:
-        if parse_id(raw) is None:
+        phase_id = parse_id(raw)
+        if phase_id is None:
             abort(400)
-        phase = queries.get_phase(process, parse_id(raw))
+        phase = queries.get_phase(process, phase_id)
     services.pin_phase(current_user, process, phase)
     flash(_("The current phase has been pinned.") if phase else
           _("The current phase follows the dates again."), "success")

@@ -48,10 +48,10 @@ def test_gunicorn_serves_healthz(app, tmp_path):
                     assert r.status == 200
                     assert json.loads(r.read()) == {"status": "ok", "database": "ok"}
                     break
-            except OSError:
+            except OSError as exc:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     output = proc.stdout.read().decode() if proc.poll() is not None else ""
-                    raise AssertionError(f"gunicorn did not answer: {output}")
+                    raise AssertionError(f"gunicorn did not answer: {output}") from exc
                 time.sleep(0.2)
     finally:
         proc.terminate()

@@ -31,7 +31,7 @@ def abusive(app, make_user, make_process):
 def test_three_flags_hide_a_comment_then_a_moderator_blocks_its_author(
         app, client, login, make_user, abusive, post_form):
     page = f"/proposals/{abusive['proposal']}"
-    for n in range(3):
+    for _n in range(3):
         login(make_user())
         response = post_form("/moderation/flag", {"target_type": "proposal_comments",
                                                   "target_id": str(abusive["comment"]), "reason": "offensive",

@@ -195,7 +195,8 @@ def test_process_lifecycle_and_audit(app, make_user):
         with pytest.raises(IllegalTransition):
             services.change_process_status(actor, process, "unpublish")  # archived -> draft
         db.session.commit()
-        actions = list(db.session.scalars(select(AuditLog.action).where(AuditLog.action != "role.grant").order_by(AuditLog.id)))
+        actions = list(db.session.scalars(select(AuditLog.action).where(AuditLog.action != "role.grant")
+                                          .order_by(AuditLog.id)))
         assert actions == ["process.create", "phase.create", "process.publish", "process.archive"]
 
 

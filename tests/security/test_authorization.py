@@ -65,7 +65,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     # processes
     ("GET", "processes.index"): ("/processes/", exp(200), False),
     ("GET", "processes.detail"): ("/processes/square/", exp(200), False),
-    ("GET", "processes.admin_index"): ("/admin/processes/", only({"facilitator_this", "facilitator_other", "admin"}, 200), False),
+    ("GET", "processes.admin_index"):
+        ("/admin/processes/", only({"facilitator_this", "facilitator_other", "admin"}, 200), False),
     ("GET", "processes.admin_new"): ("/admin/processes/new", only({"admin"}, 200), False),
     ("POST", "processes.admin_new"): ("/admin/processes/new", only({"admin"}, 400), False),
     ("GET", "processes.admin_edit"): ("/admin/processes/{process}/", only(FACILITATORS_OK, 200), False),
@@ -73,16 +74,21 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("POST", "processes.admin_status"): ("/admin/processes/{process}/status", only(FACILITATORS_OK, 400), False),
     ("GET", "processes.admin_phase_new"): ("/admin/processes/{process}/phases/new", only(FACILITATORS_OK, 200), False),
     ("POST", "processes.admin_phase_new"): ("/admin/processes/{process}/phases/new", only(FACILITATORS_OK, 400), False),
-    ("GET", "processes.admin_phase_edit"): ("/admin/processes/{process}/phases/{phase}", only(FACILITATORS_OK, 200), False),
-    ("POST", "processes.admin_phase_edit"): ("/admin/processes/{process}/phases/{phase}", only(FACILITATORS_OK, 400), False),
-    ("POST", "processes.admin_phase_delete"): ("/admin/processes/{process}/phases/{phase}/delete", only(FACILITATORS_OK, 409), False),
+    ("GET", "processes.admin_phase_edit"):
+        ("/admin/processes/{process}/phases/{phase}", only(FACILITATORS_OK, 200), False),
+    ("POST", "processes.admin_phase_edit"):
+        ("/admin/processes/{process}/phases/{phase}", only(FACILITATORS_OK, 400), False),
+    ("POST", "processes.admin_phase_delete"):
+        ("/admin/processes/{process}/phases/{phase}/delete", only(FACILITATORS_OK, 409), False),
     ("POST", "processes.admin_pin"): ("/admin/processes/{process}/pin", only(FACILITATORS_OK, 302), False),
     ("POST", "processes.admin_staff_add"): ("/admin/processes/{process}/staff", only(FACILITATORS_OK, 400), False),
-    ("POST", "processes.admin_staff_remove"): ("/admin/processes/{process}/staff/{assignment}/delete", only(FACILITATORS_OK, 302), True),
+    ("POST", "processes.admin_staff_remove"):
+        ("/admin/processes/{process}/staff/{assignment}/delete", only(FACILITATORS_OK, 302), True),
     # surveys
     ("GET", "surveys.answer"): ("/processes/square/surveys/{survey}", exp(200), False),
     ("POST", "surveys.answer"): ("/processes/square/surveys/{survey}", exp(400, anonymous=403), False),
-    ("GET", "surveys.results"): ("/processes/square/surveys/{survey}/results", only(FACILITATORS_OK, 200, anonymous=403), False),
+    ("GET", "surveys.results"):
+        ("/processes/square/surveys/{survey}/results", only(FACILITATORS_OK, 200, anonymous=403), False),
     ("GET", "surveys.admin_new"): ("/admin/processes/{process}/surveys/new", only(FACILITATORS_OK, 200), False),
     ("POST", "surveys.admin_new"): ("/admin/processes/{process}/surveys/new", only(FACILITATORS_OK, 400), False),
     ("GET", "surveys.admin_survey"): ("/admin/surveys/{survey}/", only(FACILITATORS_OK, 200), False),
@@ -91,11 +97,16 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("POST", "surveys.admin_results"): ("/admin/surveys/{survey}/results", only(FACILITATORS_OK, 302), False),
     ("GET", "surveys.admin_export"): ("/admin/surveys/{survey}/export.csv", only(FACILITATORS_OK, 200), False),
     ("GET", "surveys.admin_question_new"): ("/admin/surveys/{survey}/questions/new", only(FACILITATORS_OK, 200), False),
-    ("POST", "surveys.admin_question_new"): ("/admin/surveys/{survey}/questions/new", only(FACILITATORS_OK, 400), False),
-    ("GET", "surveys.admin_question_edit"): ("/admin/surveys/{survey}/questions/{question}", only(FACILITATORS_OK, 200), False),
-    ("POST", "surveys.admin_question_edit"): ("/admin/surveys/{survey}/questions/{question}", only(FACILITATORS_OK, 400), False),
-    ("POST", "surveys.admin_question_delete"): ("/admin/surveys/{survey}/questions/{question}/delete", only(FACILITATORS_OK, 302), True),
-    ("POST", "surveys.admin_question_move"): ("/admin/surveys/{survey}/questions/{question}/move", only(FACILITATORS_OK, 400), False),
+    ("POST", "surveys.admin_question_new"):
+        ("/admin/surveys/{survey}/questions/new", only(FACILITATORS_OK, 400), False),
+    ("GET", "surveys.admin_question_edit"):
+        ("/admin/surveys/{survey}/questions/{question}", only(FACILITATORS_OK, 200), False),
+    ("POST", "surveys.admin_question_edit"):
+        ("/admin/surveys/{survey}/questions/{question}", only(FACILITATORS_OK, 400), False),
+    ("POST", "surveys.admin_question_delete"):
+        ("/admin/surveys/{survey}/questions/{question}/delete", only(FACILITATORS_OK, 302), True),
+    ("POST", "surveys.admin_question_move"):
+        ("/admin/surveys/{survey}/questions/{question}/move", only(FACILITATORS_OK, 400), False),
     # proposals
     ("GET", "proposals.index"): ("/processes/square/proposals/", exp(200), False),
     ("GET", "proposals.geojson"): ("/processes/square/proposals.geojson", exp(200), False),
@@ -109,13 +120,18 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("POST", "proposals.edit"): ("/proposals/{own}/edit", only({"author"}, 400), False),
     ("POST", "proposals.comment"): ("/proposals/{proposal}/comments", exp(400, anonymous=302), False),
     ("GET", "proposals.comment_edit"): ("/proposals/{discussed}/comments/{comment}/edit", only({"author"}, 200), False),
-    ("POST", "proposals.comment_edit"): ("/proposals/{discussed}/comments/{comment}/edit", only({"author"}, 400), False),
-    ("POST", "proposals.comment_delete"): ("/proposals/{discussed}/comments/{comment}/delete", only({"author"}, 302), True),
-    ("POST", "proposals.comment_vote"): ("/proposals/{discussed}/comments/{comment}/vote", exp(400, anonymous=302), False),
+    ("POST", "proposals.comment_edit"):
+        ("/proposals/{discussed}/comments/{comment}/edit", only({"author"}, 400), False),
+    ("POST", "proposals.comment_delete"):
+        ("/proposals/{discussed}/comments/{comment}/delete", only({"author"}, 302), True),
+    ("POST", "proposals.comment_vote"):
+        ("/proposals/{discussed}/comments/{comment}/vote", exp(400, anonymous=302), False),
     ("POST", "proposals.answer"): ("/proposals/{proposal}/answer",
                                    only({"official_dept", "official_other", "facilitator_this", "admin"}, 400), False),
-    ("POST", "proposals.publish_answer"): ("/proposals/{discussed}/answers/{answer}/publish", only(FACILITATORS_OK, 302), True),
-    ("POST", "proposals.publish_all"): ("/processes/square/proposals/publish-answers", only(FACILITATORS_OK, 302), False),
+    ("POST", "proposals.publish_answer"):
+        ("/proposals/{discussed}/answers/{answer}/publish", only(FACILITATORS_OK, 302), True),
+    ("POST", "proposals.publish_all"):
+        ("/processes/square/proposals/publish-answers", only(FACILITATORS_OK, 302), False),
     # street issues
     ("GET", "issues.index"): ("/issues/", exp(200), False),
     ("GET", "issues.geojson"): ("/issues.geojson", exp(200), False),

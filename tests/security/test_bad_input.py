@@ -29,7 +29,8 @@ BAD_BODIES = {
     "overlong": {f: "長" * 30_000 for f in FIELDS},
     "nul": {f: "a\x00b" for f in FIELDS},
     # Numbers and choices that make no sense (free-text fields left empty).
-    "wrong_types": {**{f: "-1" for f in FIELDS}, **{f: "" for f in FREE_TEXT}, "latitude": "1e400", "longitude": "NaN", "start_date": "2027-13-45",
+    "wrong_types": {**{f: "-1" for f in FIELDS}, **{f: "" for f in FREE_TEXT}, "latitude": "1e400",
+                    "longitude": "NaN", "start_date": "2027-13-45",
                     "end_date": "yesterday", "cost": "-5", "max_choices": "9999999999999999999999",
                     "category_id": "99999999999999999999", "target_id": "abc", "issue_ids": "x"},
     "repeated": {**{f: ["a", "b", "c"] for f in FIELDS}, **{f: "" for f in FREE_TEXT}},
