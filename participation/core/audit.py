@@ -7,6 +7,7 @@ from flask import has_request_context, request
 
 from ..extensions import db
 from .models import AuditLog
+from .types import Actor
 
 
 def _jsonable(data: dict | None) -> dict | None:
@@ -21,7 +22,7 @@ def _jsonable(data: dict | None) -> dict | None:
     return out
 
 
-def record(actor: Any, action: str, target: Any = None, *, target_type: str | None = None,
+def record(actor: Actor, action: str, target: Any = None, *, target_type: str | None = None,
            target_id: int | None = None, before: dict | None = None,
            after: dict | None = None) -> AuditLog:
     """Add an audit entry for `actor` doing `action` to `target` (a model instance)."""

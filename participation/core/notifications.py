@@ -14,15 +14,17 @@ from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from . import clock, signals
-from .models import Follow, Notification
+from .models import Follow, Notification, User
+from .permissions import is_signed_in
 from .registry import registry
+from .types import Actor
 
 
 def _target(target: Any) -> tuple[str, int]:
     return target.__tablename__, target.id
 
 
-def follow(user: Any, target: Any) -> Follow:
+def follow(user: User, target: Any) -> Follow:
     target_type, target_id = _target(target)
     existing = db.session.scalar(select(Follow).where(
         Follow.user_id == user.id, Follow.target_type == target_type, Follow.target_id == target_id))
@@ -34,14 +36,14 @@ def follow(user: Any, target: Any) -> Follow:
     return row
 
 
-def unfollow(user: Any, target: Any) -> None:
+def unfollow(user: User, target: Any) -> None:
     target_type, target_id = _target(target)
     db.session.execute(delete(Follow).where(
         Follow.user_id == user.id, Follow.target_type == target_type, Follow.target_id == target_id))
 
 
-def is_following(user: Any, target: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_following(user: Actor, target: Any) -> bool:
+    if not is_signed_in(user):
         return False
     target_type, target_id = _target(target)
     return (db.session.scalar(select(func.count(Follow.id)).where(
@@ -55,7 +57,7 @@ def follower_ids(target: Any) -> list[int]:
         Follow.target_type == target_type, Follow.target_id == target_id)))
 
 
-def notify_followers(target: Any, kind: str, data: dict, *, exclude: Any = None) -> list[Notification]:
+def notify_followers(target: Any, kind: str, data: dict, *, exclude: Actor = None) -> list[Notification]:
     """One notification per follower of `target` (not the actor who caused it)."""
     if kind not in registry().notification_kinds:
         raise KeyError(f"unknown notification kind {kind}")
@@ -83,19 +85,19 @@ def notify_users(user_ids: list[int], target: Any, kind: str, data: dict) -> lis
     return rows
 
 
-def unread_count(user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
+def unread_count(user: Actor) -> int:
+    if not is_signed_in(user):
         return 0
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def recent(user: Any, limit: int = 50) -> list[Notification]:
+def recent(user: User, limit: int = 50) -> list[Notification]:
     return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
                                    .order_by(Notification.id.desc()).limit(limit)))
 
 
-def mark_all_read(user: Any) -> None:
+def mark_all_read(user: User) -> None:
     db.session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=clock.now()))
 

@@ -5,31 +5,35 @@ All predicates accept an anonymous user (Flask-Login's AnonymousUserMixin) or No
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from .models import Role
+from .types import Actor
+
+if TYPE_CHECKING:
+    from .models import User
 
 
-def is_signed_in(user: Any) -> bool:
+def is_signed_in(user: Actor) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: Actor) -> bool:
     return is_signed_in(user) and user.has_role(Role.ADMIN)
 
 
-def is_official(user: Any, department_id: int | None = None) -> bool:
+def is_official(user: Actor, department_id: int | None = None) -> bool:
     return is_signed_in(user) and user.has_role(Role.OFFICIAL, department_id=department_id)
 
 
-def is_facilitator(user: Any, process_id: int | None = None) -> bool:
+def is_facilitator(user: Actor, process_id: int | None = None) -> bool:
     """Facilitator of this process (or of every process); admins count as facilitators."""
     if not is_signed_in(user):
         return False
     return is_admin(user) or user.has_role(Role.FACILITATOR, process_id=process_id)
 
 
-def is_global_facilitator(user: Any) -> bool:
+def is_global_facilitator(user: Actor) -> bool:
     """Facilitator of every process (may create new ones); admins too."""
     if not is_signed_in(user):
         return False
@@ -38,13 +42,13 @@ def is_global_facilitator(user: Any) -> bool:
     )
 
 
-def is_moderator(user: Any, process_id: int | None = None) -> bool:
+def is_moderator(user: Actor, process_id: int | None = None) -> bool:
     if not is_signed_in(user):
         return False
     return is_admin(user) or user.has_role(Role.MODERATOR, process_id=process_id)
 
 
-def is_global_moderator(user: Any) -> bool:
+def is_global_moderator(user: Actor) -> bool:
     """Moderator of everything (street issues, user reports); admins too."""
     if not is_signed_in(user):
         return False
@@ -53,29 +57,29 @@ def is_global_moderator(user: Any) -> bool:
     )
 
 
-def can_post(user: Any) -> bool:
+def can_post(user: Actor) -> bool:
     """Signed in and not blocked: may write proposals, comments, reports, updates, flags."""
     return is_signed_in(user) and not user.is_blocked
 
 
-def is_staff(user: Any) -> bool:
+def is_staff(user: Actor) -> bool:
     return is_signed_in(user) and bool(user.roles)
 
 
-def can_manage_users(user: Any) -> bool:
+def can_manage_users(user: Actor) -> bool:
     return is_admin(user)
 
 
-def can_grant_role(user: Any, role: Role) -> bool:
+def can_grant_role(user: Actor, role: Role) -> bool:
     """Only admins hand out roles."""
     return is_admin(user)
 
 
-def can_view_audit_log(user: Any) -> bool:
+def can_view_audit_log(user: Actor) -> bool:
     return is_admin(user)
 
 
-def can_edit_account(user: Any, account: Any) -> bool:
+def can_edit_account(user: Actor, account: User) -> bool:
     return is_signed_in(user) and user.id == account.id
 
 
@@ -97,11 +101,11 @@ PREDICATES = {
 
 # Hidden means hidden everywhere: one rule for every feature.
 
-def can_view_hidden(user: Any, process_id: int | None) -> bool:
+def can_view_hidden(user: Actor, process_id: int | None) -> bool:
     """Moderators see hidden content in context, to decide."""
     return is_global_moderator(user) or (process_id is not None and is_moderator(user, process_id))
 
 
-def can_read(user: Any, item: Any, process_id: int | None) -> bool:
+def can_read(user: Actor, item: Any, process_id: int | None) -> bool:
     """Content is readable unless moderators hid it; they themselves still read it."""
     return getattr(item, "hidden_at", None) is None or can_view_hidden(user, process_id)

@@ -14,6 +14,7 @@ from ..extensions import db
 from . import audit, clock, permissions
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from .models import Department, Role, RoleAssignment, User
+from .types import Actor
 
 
 def normalize_email(email: str) -> str:
@@ -109,8 +110,8 @@ def _assignment_filter(user: User, role: Role, department_id: int | None, proces
     )
 
 
-def grant_role(actor: Any, user: User, role: Role, *, department: Department | None = None,
-               process_id: int | None = None, audit_actor: Any = None) -> RoleAssignment:
+def grant_role(actor: User | None, user: User, role: Role, *, department: Department | None = None,
+               process_id: int | None = None, audit_actor: User | None = None) -> RoleAssignment:
     """Give `user` a role. `actor` None means the command line (an operator on the server) or a
     caller that checked a narrower permission itself and names itself as `audit_actor`."""
     if actor is not None and not permissions.can_grant_role(actor, role):
@@ -138,7 +139,7 @@ def grant_role(actor: Any, user: User, role: Role, *, department: Department | N
     return assignment
 
 
-def revoke_role(actor: Any, user: User, role: Role, *, department: Department | None = None,
+def revoke_role(actor: User | None, user: User, role: Role, *, department: Department | None = None,
                 process_id: int | None = None) -> int:
     """Remove matching role assignments; returns how many were removed."""
     if actor is not None and not permissions.can_grant_role(actor, role):
@@ -188,7 +189,7 @@ def lock_row(model: Any, row_id: int) -> None:
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
-def ensure_can_post(user: Any) -> None:
+def ensure_can_post(user: Actor) -> None:
     """The one check every posting action makes: signed in, and not blocked."""
     if not permissions.is_signed_in(user):
         raise PermissionDenied(_l("Please sign in to continue."))

@@ -1,27 +1,31 @@
 """Who may flag and who may moderate."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..core.permissions import can_post, can_read, can_view_hidden, is_global_moderator, is_moderator
+from ..core.types import Actor
+
+if TYPE_CHECKING:
+    from .models import Case
 
 __all__ = ["can_read", "can_view_hidden"]
 
 
-def can_flag(user: Any) -> bool:
+def can_flag(user: Actor) -> bool:
     return can_post(user)
 
 
-def can_moderate_case(user: Any, case: Any) -> bool:
+def can_moderate_case(user: Actor, case: Case) -> bool:
     """Moderators of the item's process, or global moderators (street issues and users too)."""
     if case.process_id is None:
         return is_global_moderator(user)
     return is_moderator(user, case.process_id)
 
 
-def can_view_queue(user: Any) -> bool:
+def can_view_queue(user: Actor) -> bool:
     return is_moderator(user)
 
 
-def can_block_user(user: Any) -> bool:
+def can_block_user(user: Actor) -> bool:
     return is_global_moderator(user)

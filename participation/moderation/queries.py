@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from ..core.errors import NotFound
 from ..core.models import User
 from ..core.registry import ModerationTarget, registry
+from ..core.types import Actor
 from ..extensions import db
 from . import permissions
 from .models import Block, Case, CaseState, Flag, Reason
@@ -27,7 +27,7 @@ def get_case(case_id: int) -> Case:
     return case
 
 
-def queue(moderator: Any, *, include_done: bool = False) -> list[Case]:
+def queue(moderator: Actor, *, include_done: bool = False) -> list[Case]:
     states = [CaseState.PENDING, CaseState.HIDDEN]
     query = select(Case).order_by(Case.reviewed, Case.flag_count.desc(), Case.updated_at.desc())
     if not include_done:

@@ -54,7 +54,7 @@ def _notify_author(case: Case, kind: str, reason: str | None) -> None:
         notifications.notify_users([case.author_id], case, kind, {"reason": reason or "other"})
 
 
-def flag(user: Any, target_type: str, target_id: Any, reason: str, details: str = "") -> Case:
+def flag(user: User, target_type: str, target_id: Any, reason: str, details: str = "") -> Case:
     """One flag per user per item; at the threshold the item is hidden pending review."""
     ensure_can_post(user)
     spec, obj = _target(target_type, target_id)
@@ -97,7 +97,7 @@ def flag(user: Any, target_type: str, target_id: Any, reason: str, details: str 
     return case
 
 
-def _decide(moderator: Any, case: Case, state: CaseState, *, reason: str | None = None,
+def _decide(moderator: User, case: Case, state: CaseState, *, reason: str | None = None,
             note: str = "") -> Case:
     if not permissions.can_moderate_case(moderator, case):
         raise PermissionDenied(_l("Only moderators of this content can do this."))
@@ -125,19 +125,19 @@ def _decide(moderator: Any, case: Case, state: CaseState, *, reason: str | None 
     return case
 
 
-def hide(moderator: Any, case: Case, reason: str, note: str = "") -> Case:
+def hide(moderator: User, case: Case, reason: str, note: str = "") -> Case:
     return _decide(moderator, case, CaseState.HIDDEN, reason=reason, note=note)
 
 
-def restore(moderator: Any, case: Case, note: str = "") -> Case:
+def restore(moderator: User, case: Case, note: str = "") -> Case:
     return _decide(moderator, case, CaseState.RESTORED, note=note)
 
 
-def dismiss(moderator: Any, case: Case, note: str = "") -> Case:
+def dismiss(moderator: User, case: Case, note: str = "") -> Case:
     return _decide(moderator, case, CaseState.DISMISSED, note=note)
 
 
-def hide_content(moderator: Any, target_type: str, target_id: Any, reason: str, note: str = "") -> Case:
+def hide_content(moderator: User, target_type: str, target_id: Any, reason: str, note: str = "") -> Case:
     """Hide something nobody flagged yet (a moderator saw it)."""
     spec, obj = _target(target_type, target_id)
     case = _case_for(target_type, obj, spec)
@@ -146,7 +146,7 @@ def hide_content(moderator: Any, target_type: str, target_id: Any, reason: str, 
 
 # --- users ------------------------------------------------------------------------------------------
 
-def block_user(moderator: Any, user: User, justification: str, *, hide_all: bool = False) -> Block:
+def block_user(moderator: User, user: User, justification: str, *, hide_all: bool = False) -> Block:
     if not permissions.can_block_user(moderator):
         raise PermissionDenied(_l("Only moderators can block users."))
     justification = clean_text(justification).strip()
@@ -179,7 +179,7 @@ def block_user(moderator: Any, user: User, justification: str, *, hide_all: bool
     return block
 
 
-def unblock_user(moderator: Any, user: User) -> None:
+def unblock_user(moderator: User, user: User) -> None:
     if not permissions.can_block_user(moderator):
         raise PermissionDenied(_l("Only moderators can block users."))
     block = db.session.scalar(select(Block).where(Block.user_id == user.id, Block.lifted_at.is_(None))
