@@ -22,35 +22,19 @@ def init_app(app: Flask) -> None:
     signals.seed_demo.connect(_seed, sender=app, weak=False)
 
 
-def _process_surveys(process: Any) -> list[Any]:
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from .models import Survey
-
-    return list(db.session.scalars(select(Survey).where(Survey.process_id == process.id).order_by(Survey.id)))
-
-
 def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:
-    from sqlalchemy import func, select
+    from .queries import process_response_count
 
-    from ..extensions import db
-    from .models import Response, Survey
-
-    count = db.session.scalar(select(func.count(Response.id)).join(Survey)
-                              .where(Survey.process_id == process.id)) or 0
-    return [(str(_l("Survey responses")), count)]
+    return [(str(_l("Survey responses")), process_response_count(process))]
 
 
 def _actions(app: Any, *, process: Any, user: Any, **_: Any) -> list[tuple[str, str]]:
     from ..core.i18n import localized
-    try:  # TEMP while the surveys split lands
-        from .answering import is_open
-    except ImportError:
-        from .services import is_open  # type: ignore[no-redef]
+    from .answering import is_open
+    from .queries import process_surveys
 
     actions = []
-    for survey in _process_surveys(process):
+    for survey in process_surveys(process):
         decision = is_open(survey, user)
         if decision.allowed or decision.needs_login:
             actions.append((str(_l("Answer the survey: %(title)s", title=localized(survey.title))),
@@ -60,19 +44,15 @@ def _actions(app: Any, *, process: Any, user: Any, **_: Any) -> list[tuple[str, 
 
 def _admin_block(app: Any, *, process: Any, **_: Any) -> Any:
     from ..core.signals import Block
+    from .queries import process_surveys
 
-    return Block("surveys/_process_admin.html", {"surveys": _process_surveys(process)})
+    return Block("surveys/_process_admin.html", {"surveys": process_surveys(process)})
 
 
 def _phase_dependents(app: Any, *, phase: Any, **_: Any) -> Any:
-    from sqlalchemy import func, select
+    from .queries import phase_has_surveys
 
-    from ..extensions import db
-    from .models import Survey
-
-    if db.session.scalar(select(func.count(Survey.id)).where(Survey.phase_id == phase.id)):
-        return _l("This phase has surveys. Move or delete them first.")
-    return None
+    return _l("This phase has surveys. Move or delete them first.") if phase_has_surveys(phase) else None
 
 
 def _seed(app: Any, **_: Any) -> str | None:

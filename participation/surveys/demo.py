@@ -8,12 +8,12 @@ from sqlalchemy import select
 from ..core.models import User
 from ..extensions import db
 from ..processes.models import Process
-from .models import Answer, Option, Question, QuestionType, Response, Survey
+from .models import Answer, Option, OptionKind, Question, QuestionType, Response, Survey
 
 TITLE = {"ja": "駅前広場の使い方アンケート", "en": "How do you use the station square?"}
 
 
-def _options(labels, kind="option"):
+def _options(labels: list[tuple[str, str]], kind: OptionKind = OptionKind.OPTION) -> list[Option]:
     return [Option(kind=kind, position=i, label={"ja": ja, "en": en}) for i, (ja, en) in enumerate(labels)]
 
 
@@ -29,28 +29,28 @@ def seed() -> str | None:
                     description={"ja": "5分ほどで終わります。回答は統計としてのみ使います。",
                                  "en": "It takes about five minutes. Answers are used only as statistics."})
     questions = [
-        Question(position=0, type=QuestionType.SINGLE.value, required=True,
+        Question(position=0, type=QuestionType.SINGLE, required=True,
                  text={"ja": "駅前広場をどのくらい利用しますか。", "en": "How often do you use the square?"},
                  all_options=_options([("ほぼ毎日", "Almost every day"), ("週に数回", "A few times a week"),
                                        ("月に数回", "A few times a month"), ("ほとんど使わない", "Rarely")])),
-        Question(position=1, type=QuestionType.MULTIPLE.value, max_choices=2,
+        Question(position=1, type=QuestionType.MULTIPLE, max_choices=2,
                  text={"ja": "広場に欲しいものを2つまで選んでください。", "en": "Choose up to two things you want."},
                  all_options=_options([("ベンチ", "Benches"), ("木陰", "Shade trees"),
                                        ("屋根のある待合所", "Covered waiting area"), ("駐輪場", "Bicycle parking")])),
-        Question(position=2, type=QuestionType.SCALE.value, required=True,
+        Question(position=2, type=QuestionType.SCALE, required=True,
                  text={"ja": "今の広場の歩きやすさは？", "en": "How easy is it to walk across the square today?"},
                  scale_min_label={"ja": "とても歩きにくい", "en": "Very hard"},
                  scale_max_label={"ja": "とても歩きやすい", "en": "Very easy"}),
-        Question(position=3, type=QuestionType.RANKING.value,
+        Question(position=3, type=QuestionType.RANKING,
                  text={"ja": "優先してほしい順に並べてください。", "en": "Rank these priorities."},
                  all_options=_options([("安全", "Safety"), ("緑", "Greenery"), ("にぎわい", "Liveliness")])),
-        Question(position=4, type=QuestionType.MATRIX.value,
+        Question(position=4, type=QuestionType.MATRIX,
                  text={"ja": "時間帯ごとの印象を教えてください。", "en": "How does the square feel at these times?"},
                  all_options=_options([("快適", "Pleasant"), ("普通", "Neutral"), ("不快", "Unpleasant")])
-                 + _options([("朝", "Morning"), ("昼", "Daytime"), ("夜", "Night")], kind="row")),
-        Question(position=5, type=QuestionType.SHORT_TEXT.value,
+                 + _options([("朝", "Morning"), ("昼", "Daytime"), ("夜", "Night")], kind=OptionKind.ROW)),
+        Question(position=5, type=QuestionType.SHORT_TEXT,
                  text={"ja": "広場を一言で表すと？", "en": "The square in one word?"}),
-        Question(position=6, type=QuestionType.LONG_TEXT.value,
+        Question(position=6, type=QuestionType.LONG_TEXT,
                  text={"ja": "ほかにご意見があればお書きください。", "en": "Any other comments?"},
                  help={"ja": "個人が特定できる情報は書かないでください。",
                        "en": "Please do not include personal information."}),

@@ -19,7 +19,6 @@ from ..extensions import db
 from ..processes.models import Capability, Process
 from . import permissions
 from .models import LABEL_MAX, Option, OptionKind, Question, QuestionType, Survey
-from .models import Response as Response  # noqa: F401  (re-exported: tests/security/test_xss.py uses it)
 from .queries import answered_option_ids, has_answers, response_count
 
 
@@ -93,7 +92,7 @@ def set_results_publication(actor: User, survey: Survey, publish: bool, free_tex
 
 def _validate_question(data: dict[str, Any]) -> dict[str, Any]:
     try:
-        qtype = QuestionType(data.get("type"))
+        qtype = QuestionType(data.get("type", ""))
     except ValueError:
         raise InvalidInput(_l("Please choose a question type."), field="type") from None
     text = clean_translated(data.get("text"))

@@ -5,34 +5,30 @@ import secrets
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 
 from ..core.actions import form_status, submit
 from ..core.errors import ServiceError
-from ..core.forms import fill_translated, translated
-from ..core.i18n import current_language, localized
+from ..core.i18n import current_language
 from ..extensions import db
-from ..processes import services as process_services
-from . import permissions, services
-from .forms import QuestionForm, ResultsForm, SurveyForm
-from .models import QUESTION_TYPE_LABELS, QuestionType
+from ..processes import queries as process_queries
+from ..processes.models import Process
+from . import answering, exports, permissions, queries, reports, services
+from .forms import AnswerForm, QuestionForm, ResultsForm, SurveyForm
+from .models import QUESTION_TYPE_LABELS, Survey
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
 
 BROWSER_KEY = "survey_browser"
-NOT_FACILITATOR = _l("Only facilitators of this process and administrators can do this.")
 
 
-def _load_public(slug: str, survey_id: int):
-    process = process_services.get_process_by_slug(slug, current_user)
-    survey = services.get_survey(survey_id, process)
-    return process, survey
+def _load_public(slug: str, survey_id: int) -> tuple[Process, Survey]:
+    process = process_queries.get_process_by_slug(slug, current_user)
+    return process, queries.get_survey(survey_id, process)
 
 
-def _browser_token(survey) -> str | None:
-    if current_user.is_authenticated or not survey.allow_anonymous:
+def _browser_token(survey: Survey) -> str | None:
+    if not answering.needs_browser_token(survey, current_user):
         return None
     if BROWSER_KEY not in session:
         session[BROWSER_KEY] = secrets.token_hex(16)
@@ -43,19 +39,18 @@ def _browser_token(survey) -> str | None:
 def answer(slug: str, survey_id: int):
     process, survey = _load_public(slug, survey_id)
     token = _browser_token(survey)
-    decision = services.is_open(survey, current_user)
-    already = services.existing_response(survey, current_user, token)
-    errors: dict[str, str] = {}
-    values = MultiDict()
+    decision = answering.is_open(survey, current_user)
+    already = queries.existing_response(survey, current_user, token)
+    form = AnswerForm(survey.questions, request.form if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        values = request.form
         try:
-            services.submit_response(survey, current_user, request.form, browser_token=token,
-                                     language=current_language())
-        except services.SurveyErrors as exc:
+            answering.submit_response(survey, current_user, form.answers(), browser_token=token,
+                                      language=current_language())
+        except answering.AnswerErrors as exc:
             db.session.rollback()
-            errors, status = exc.errors, 400
+            form.show_errors(exc.errors)
+            status = 400
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
@@ -64,15 +59,15 @@ def answer(slug: str, survey_id: int):
             flash(_("Thank you! Your answers have been recorded."), "success")
             return redirect(url_for("surveys.answer", slug=slug, survey_id=survey.id))
     return render_template("surveys/answer.html", process=process, survey=survey, decision=decision,
-                           already=already, errors=errors, values=values), status
+                           already=already, form=form), status
 
 
 @bp.get("/processes/<slug>/surveys/<int:survey_id>/results")
 def results(slug: str, survey_id: int):
     process, survey = _load_public(slug, survey_id)
     if not permissions.can_view_results(current_user, survey):
-        abort(403, description=_l("The results of this survey have not been published yet."))
-    total, question_results = services.compute_results(
+        abort(403, description=permissions.RESULTS_NOT_PUBLISHED)
+    total, question_results = reports.compute_results(
         survey, include_free_text=permissions.can_view_free_text(current_user, survey))
     return render_template("surveys/results.html", process=process, survey=survey, total=total,
                            results=question_results)
@@ -80,41 +75,27 @@ def results(slug: str, survey_id: int):
 
 # --- builder ------------------------------------------------------------------------------------
 
-def _load_for_manage(survey_id: int):
-    survey = services.get_survey(survey_id)
+def _load_for_manage(survey_id: int) -> Survey:
+    survey = queries.get_survey(survey_id)
     if not permissions.can_manage_survey(current_user, survey.process):
-        abort(403, description=NOT_FACILITATOR)
+        abort(403, description=permissions.NOT_FACILITATOR)
     return survey
-
-
-def _phase_choices(form: SurveyForm, process) -> None:
-    from wtforms import SelectChoice
-
-    form.phase_id.choices = [
-        SelectChoice(p.id, f"{localized(p.title)} ({p.start_date.isoformat()} – {p.end_date.isoformat()})")
-        for p in process.phases]
-
-
-def _survey_data(form: SurveyForm) -> dict:
-    return {"title": translated(form, "title"), "description": translated(form, "description"),
-            "phase_id": form.phase_id.data, "allow_anonymous": form.allow_anonymous.data}
 
 
 @bp.route("/admin/processes/<int:process_id>/surveys/new", methods=["GET", "POST"])
 @login_required
 def admin_new(process_id: int):
-    process = process_services.get_process(process_id)
+    process = process_queries.get_process(process_id)
     if not permissions.can_manage_survey(current_user, process):
-        abort(403, description=NOT_FACILITATOR)
+        abort(403, description=permissions.NOT_FACILITATOR)
     form = SurveyForm()
-    _phase_choices(form, process)
+    form.offer_phases(process)
     if form.validate_on_submit():
-        ok, survey = submit(form, lambda: services.create_survey(current_user, process, _survey_data(form)),
-                          _("The survey has been created. Now add its questions."))
+        ok, survey = submit(form, lambda: services.create_survey(current_user, process, form.service_data()),
+                            _("The survey has been created. Now add its questions."))
         if ok:
             return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-    status = form_status()
-    return render_template("surveys/admin_survey.html", form=form, process=process, survey=None), status
+    return render_template("surveys/admin_survey.html", form=form, process=process, survey=None), form_status()
 
 
 @bp.route("/admin/surveys/<int:survey_id>/", methods=["GET", "POST"])
@@ -122,22 +103,20 @@ def admin_new(process_id: int):
 def admin_survey(survey_id: int):
     survey = _load_for_manage(survey_id)
     form = SurveyForm(obj=survey if request.method == "GET" else None)
-    _phase_choices(form, survey.process)
+    form.offer_phases(survey.process)
     if request.method == "GET":
-        fill_translated(form, "title", survey.title)
-        fill_translated(form, "description", survey.description)
+        form.fill(survey)
     if form.validate_on_submit():
-        ok, _result = submit(form, lambda: services.update_survey(current_user, survey, _survey_data(form)),
-                          _("The survey has been saved."))
+        ok, _result = submit(form, lambda: services.update_survey(current_user, survey, form.service_data()),
+                             _("The survey has been saved."))
         if ok:
             return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-    status = form_status()
     results_form = ResultsForm(formdata=None, publish=survey.results_published,
                                free_text=survey.free_text_published)
     return render_template("surveys/admin_survey.html", form=form, process=survey.process,
                            survey=survey, results_form=results_form,
-                           responses=services.response_count(survey),
-                           type_labels=QUESTION_TYPE_LABELS), status
+                           responses=queries.response_count(survey),
+                           type_labels=QUESTION_TYPE_LABELS), form_status()
 
 
 @bp.post("/admin/surveys/<int:survey_id>/delete")
@@ -163,25 +142,14 @@ def admin_results(survey_id: int):
     return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
 
 
-@bp.get("/admin/surveys/<int:survey_id>/export.csv")
+@bp.post("/admin/surveys/<int:survey_id>/export.csv")
 @login_required
 def admin_export(survey_id: int):
     survey = _load_for_manage(survey_id)
-    body = services.export_csv(current_user, survey, current_language())
+    body = exports.export_csv(current_user, survey, current_language())
     filename = f"survey-{survey.id}-responses.csv"
     return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _question_data(form: QuestionForm) -> dict:
-    return {
-        "type": form.type.data, "text": translated(form, "text"), "help": translated(form, "help"),
-        "required": form.required.data, "max_choices": form.max_choices.data,
-        "scale_min_label": translated(form, "scale_min_label"),
-        "scale_max_label": translated(form, "scale_max_label"),
-        "options": services.parse_labels(form.options.data or ""),
-        "rows": services.parse_labels(form.rows.data or ""),
-    }
 
 
 @bp.route("/admin/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
@@ -190,41 +158,36 @@ def admin_question_new(survey_id: int):
     survey = _load_for_manage(survey_id)
     form = QuestionForm()
     if form.validate_on_submit():
-        ok, _result = submit(form, lambda: services.add_question(current_user, survey, _question_data(form)),
-                          _("The question has been added."))
+        ok, _result = submit(form, lambda: services.add_question(current_user, survey, form.service_data()),
+                             _("The question has been added."))
         if ok:
             return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-    status = form_status()
     return render_template("surveys/admin_question.html", form=form, survey=survey,
-                           question=None), status
+                           question=None), form_status()
 
 
 @bp.route("/admin/surveys/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
 def admin_question_edit(survey_id: int, question_id: int):
     survey = _load_for_manage(survey_id)
-    question = services.get_question(survey, question_id)
+    question = queries.get_question(survey, question_id)
     form = QuestionForm(obj=question if request.method == "GET" else None)
     if request.method == "GET":
-        for name in ("text", "help", "scale_min_label", "scale_max_label"):
-            fill_translated(form, name, getattr(question, name))
-        form.options.data = services.format_labels(question.options)
-        form.rows.data = services.format_labels(question.rows)
+        form.fill(question)
     if form.validate_on_submit():
-        ok, _result = submit(form, lambda: services.update_question(current_user, question, _question_data(form)),
-                          _("The question has been saved."))
+        ok, _result = submit(form, lambda: services.update_question(current_user, question, form.service_data()),
+                             _("The question has been saved."))
         if ok:
             return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-    status = form_status()
     return render_template("surveys/admin_question.html", form=form, survey=survey,
-                           question=question, locked=services.has_answers(question)), status
+                           question=question, locked=queries.has_answers(question)), form_status()
 
 
 @bp.post("/admin/surveys/<int:survey_id>/questions/<int:question_id>/delete")
 @login_required
 def admin_question_delete(survey_id: int, question_id: int):
     survey = _load_for_manage(survey_id)
-    services.delete_question(current_user, services.get_question(survey, question_id))
+    services.delete_question(current_user, queries.get_question(survey, question_id))
     flash(_("The question has been deleted."), "success")
     return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
 
@@ -233,11 +196,6 @@ def admin_question_delete(survey_id: int, question_id: int):
 @login_required
 def admin_question_move(survey_id: int, question_id: int):
     survey = _load_for_manage(survey_id)
-    services.move_question(current_user, services.get_question(survey, question_id),
+    services.move_question(current_user, queries.get_question(survey, question_id),
                            request.form.get("direction", ""))
     return redirect(url_for("surveys.admin_survey", survey_id=survey.id))
-
-
-@bp.app_template_global()
-def question_types():
-    return QuestionType

@@ -19,6 +19,7 @@ from participation.proposals import services as proposal_services
 from participation.proposals.models import Comment, Proposal, ProposalAnswer
 from participation.surveys import services as survey_services
 from participation.surveys.models import Answer, Option, Question, Survey
+from participation.surveys.models import Response as SurveyResponse
 
 from ..htmlcheck import executable_parts
 from .payloads import XSS_PAYLOADS
@@ -58,7 +59,7 @@ def world(app, make_user, make_process):
         update = issue_services.add_update(db.session.get(User, troll.id), issue, "更新")
         template = issue_services.add_template(db.session.get(User, official.id), roads.id, "fixed",
                                                {"ja": "完了"}, {"ja": "直しました"})
-        db.session.add(Answer(response=survey_services.Response(survey_id=survey.id, browser_token="b1"),
+        db.session.add(Answer(response=SurveyResponse(survey_id=survey.id, browser_token="b1"),
                               question_id=text_q.id, text="自由記述"))
         case = moderation_services.flag(adm, "proposal_comments", comment.id, "spam", "詳細")
         moderation_services.block_user(adm, db.session.get(User, troll.id), "十五文字以上の理由をここに書きます")

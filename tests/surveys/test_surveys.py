@@ -7,94 +7,16 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
-from werkzeug.datastructures import MultiDict
+from sqlalchemy import select
 
 from participation.core.errors import Conflict, InvalidInput, PermissionDenied
 from participation.core.models import AuditLog, User
 from participation.extensions import db
 from participation.processes.models import Process
-from participation.surveys import services
+from participation.surveys import reports, services
 from participation.surveys.models import Answer, Question, Response, Survey
 
-
-@pytest.fixture
-def build_survey(app, make_process, make_user):
-    """build_survey(allow_anonymous=False, process=None) -> (survey_id, {name: question_id}, facilitator)."""
-
-    def factory(*, allow_anonymous: bool = False, process=None, results_published: bool = False):
-        process = process or make_process("square")
-        facilitator = make_user("facilitator", process_id=process.id)
-        with app.test_request_context("/"):
-            actor = db.session.get(User, facilitator.id)
-            proc = db.session.get(Process, process.id)
-            survey = services.create_survey(actor, proc, {
-                "title": {"ja": "広場アンケート", "en": "Square survey"},
-                "phase_id": proc.phases[0].id, "allow_anonymous": allow_anonymous})
-            specs = {
-                "often": dict(type="single_choice", text={"ja": "頻度", "en": "How often"}, required=True,
-                              options=[{"ja": "毎日", "en": "Daily"}, {"ja": "週1", "en": "Weekly"},
-                                       {"ja": "まれ", "en": "Rarely"}]),
-                "want": dict(type="multiple_choice", text={"ja": "欲しいもの", "en": "Wants"}, max_choices=2,
-                             options=[{"ja": "ベンチ"}, {"ja": "木陰"}, {"ja": "屋根"}]),
-                "walk": dict(type="scale", text={"ja": "歩きやすさ"}, required=True,
-                             scale_min_label={"ja": "悪い"}, scale_max_label={"ja": "良い"}),
-                "rank": dict(type="ranking", text={"ja": "優先順位"},
-                             options=[{"ja": "安全"}, {"ja": "緑"}, {"ja": "にぎわい"}]),
-                "feel": dict(type="matrix", text={"ja": "印象"}, required=True,
-                             options=[{"ja": "快適"}, {"ja": "不快"}], rows=[{"ja": "朝"}, {"ja": "夜"}]),
-                "word": dict(type="short_text", text={"ja": "一言で"}),
-                "more": dict(type="long_text", text={"ja": "ご意見"}),
-            }
-            ids = {name: services.add_question(actor, survey, spec).id for name, spec in specs.items()}
-            if results_published:
-                services.set_results_publication(actor, survey, True, False)
-            db.session.commit()
-            return survey.id, ids, facilitator
-
-    return factory
-
-
-def options_of(app, question_id):
-    with app.app_context():
-        q = db.session.get(Question, question_id)
-        return [o.id for o in q.options], [r.id for r in q.rows]
-
-
-def good_answers(app, ids, **overrides):
-    often, _ = options_of(app, ids["often"])
-    want, _ = options_of(app, ids["want"])
-    rank, _ = options_of(app, ids["rank"])
-    feel_cols, feel_rows = options_of(app, ids["feel"])
-    data = MultiDict([
-        (f"q{ids['often']}", str(often[0])),
-        (f"q{ids['want']}", str(want[0])), (f"q{ids['want']}", str(want[2])),
-        (f"q{ids['walk']}", "4"),
-        (f"q{ids['rank']}_o{rank[0]}", "2"), (f"q{ids['rank']}_o{rank[1]}", "1"),
-        (f"q{ids['rank']}_o{rank[2]}", "3"),
-        (f"q{ids['feel']}_r{feel_rows[0]}", str(feel_cols[0])),
-        (f"q{ids['feel']}_r{feel_rows[1]}", str(feel_cols[1])),
-        (f"q{ids['word']}", "にぎやか"),
-        (f"q{ids['more']}", "木陰がほしいです。"),
-    ])
-    for key, value in overrides.items():
-        if value is None:
-            data.pop(key, None)
-        elif isinstance(value, list):
-            data.setlist(key, value)
-        else:
-            data[key] = value
-    return data
-
-
-def count(app, model):
-    with app.app_context():
-        return db.session.scalar(select(func.count(model.id)))
-
-
-def survey_url(survey_id):
-    return f"/processes/square/surveys/{survey_id}"
-
+from .conftest import count, good_answers, options_of, submit_form, survey_url
 
 # --- answering ----------------------------------------------------------------------------------
 
@@ -151,7 +73,7 @@ def test_concurrent_submits_store_one_response(app, make_user, build_survey):
             user = db.session.get(User, resident.id)
             barrier.wait()
             try:
-                services.submit_response(survey, user, data)
+                submit_form(survey, user, data)
                 db.session.commit()
                 outcomes.append("stored")
             except Conflict:
@@ -262,9 +184,9 @@ def test_questions_with_answers_are_protected(app, make_user, build_survey):
     often, _ = options_of(app, ids["often"])
     with app.test_request_context("/"):
         survey = db.session.get(Survey, survey_id)
-        services.submit_response(survey, db.session.get(User, resident.id),
-                                 good_answers(app, ids, **{f"q{ids['often']}": str(often[2]),
-                                                           f"q{ids['more']}": None}))
+        submit_form(survey, db.session.get(User, resident.id),
+                    good_answers(app, ids, **{f"q{ids['often']}": str(often[2]),
+                                              f"q{ids['more']}": None}))
         db.session.commit()
         actor = db.session.get(User, facilitator.id)
         question = db.session.get(Question, ids["often"])
@@ -301,7 +223,8 @@ def test_questions_with_answers_are_protected(app, make_user, build_survey):
     [
         (dict(type="single_choice", text={"ja": "x"}, options=[{"ja": "一つだけ"}]), "options"),
         (dict(type="matrix", text={"ja": "x"}, options=[{"ja": "a"}, {"ja": "b"}], rows=[]), "rows"),
-        (dict(type="multiple_choice", text={"ja": "x"}, options=[{"ja": "a"}, {"ja": "b"}], max_choices=3), "max_choices"),
+        (dict(type="multiple_choice", text={"ja": "x"}, options=[{"ja": "a"}, {"ja": "b"}], max_choices=3),
+         "max_choices"),
         (dict(type="bogus", text={"ja": "x"}), "type"),
         (dict(type="short_text", text={"ja": "", "en": "English only"}), "text_ja"),
         (dict(type="single_choice", text={"ja": "x"}, options=[{"ja": "a"}, {"ja": "", "en": "b"}]), "options"),
@@ -353,8 +276,8 @@ def _respond(app, survey_id, ids, n_users, make_user, **overrides):
     for _ in range(n_users):
         user = make_user()
         with app.test_request_context("/"):
-            services.submit_response(db.session.get(Survey, survey_id), db.session.get(User, user.id),
-                                     good_answers(app, ids, **overrides))
+            submit_form(db.session.get(Survey, survey_id), db.session.get(User, user.id),
+                        good_answers(app, ids, **overrides))
             db.session.commit()
 
 
@@ -368,7 +291,7 @@ def test_results_maths(app, make_user, build_survey):
         f"q{ids['rank']}_o{rank[0]}": "1", f"q{ids['rank']}_o{rank[1]}": "3",
         f"q{ids['rank']}_o{rank[2]}": "2", f"q{ids['word']}": None, f"q{ids['want']}": None})
     with app.test_request_context("/"):
-        total, results = services.compute_results(db.session.get(Survey, survey_id), include_free_text=True)
+        total, results = reports.compute_results(db.session.get(Survey, survey_id), include_free_text=True)
         by_id = {r.question.id: r for r in results}
         assert total == 4
         assert [(b.count, b.percent) for b in by_id[ids["often"]].bars] == [(3, 75.0), (0, 0.0), (1, 25.0)]
@@ -383,7 +306,7 @@ def test_results_maths(app, make_user, build_survey):
         morning = by_id[ids["feel"]].matrix[0]
         assert [(b.count, b.percent) for b in morning[1]] == [(4, 100.0), (0, 0.0)]
         assert by_id[ids["word"]].texts == ["にぎやか"] * 3
-        _, public = services.compute_results(db.session.get(Survey, survey_id), include_free_text=False)
+        _, public = reports.compute_results(db.session.get(Survey, survey_id), include_free_text=False)
         assert all(r.texts is None for r in public)
 
 
@@ -407,11 +330,13 @@ def test_results_are_private_until_published(app, client, login, make_user, buil
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == "survey.results")) is not None
 
 
-def test_csv_export_has_bom_headers_and_one_row_per_response(app, client, login, make_user, build_survey):
+def test_csv_export_has_bom_headers_and_one_row_per_response(app, client, login, make_user, build_survey,
+                                                             post_form):
     survey_id, ids, facilitator = build_survey()
     _respond(app, survey_id, ids, 2, make_user)
     login(facilitator)
-    response = client.get(f"/admin/surveys/{survey_id}/export.csv")
+    assert client.get(f"/admin/surveys/{survey_id}/export.csv").status_code == 405  # a GET never writes
+    response = post_form(f"/admin/surveys/{survey_id}/export.csv", {}, page=f"/admin/surveys/{survey_id}")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     body = response.data
@@ -423,12 +348,14 @@ def test_csv_export_has_bom_headers_and_one_row_per_response(app, client, login,
     assert rows[1][2:] == ["毎日", "ベンチ; 屋根", "4", "緑 > 安全 > にぎわい", "快適", "不快",
                            "にぎやか", "木陰がほしいです。"]
     assert "@" not in body.decode("utf-8-sig")  # no e-mail addresses or other personal data
+    with app.app_context():  # who exported personal data is on record
+        assert db.session.scalar(select(AuditLog).where(AuditLog.action == "survey.export")) is not None
 
 
-def test_csv_export_is_for_facilitators_only(client, login, make_user, build_survey):
+def test_csv_export_is_for_facilitators_only(client, login, make_user, build_survey, post_form):
     survey_id, _ids, _ = build_survey()
     login(make_user())
-    assert client.get(f"/admin/surveys/{survey_id}/export.csv").status_code == 403
+    assert post_form(f"/admin/surveys/{survey_id}/export.csv", {}, page="/account/").status_code == 403
 
 
 def test_process_page_counts_survey_responses_and_links_the_survey(app, client, login, make_user,
