@@ -7,8 +7,21 @@ from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .models import ALIGNMENT_LABELS, STATE_LABELS, Alignment, State
-from .services import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
+from .models import (
+    ADDRESS_MAX,
+    ALIGNMENT_LABELS,
+    ANSWER_COST_MAX,
+    ANSWER_TEXT_MAX,
+    BODY_MAX,
+    COMMENT_MAX,
+    PLANNED_PERIOD_MAX,
+    STATE_LABELS,
+    TITLE_MAX,
+    TITLE_MIN,
+    Alignment,
+    AnswerState,
+    State,
+)
 
 
 class ProposalTextForm(FlaskForm):
@@ -25,7 +38,7 @@ class ProposalTextForm(FlaskForm):
 
 class ProposalForm(ProposalTextForm):
     address = StringField(_l("Place (optional)"), validators=[
-        Optional(), Length(max=200, message=_l("At most %(max)d characters."))],
+        Optional(), Length(max=ADDRESS_MAX, message=_l("At most %(max)d characters."))],
         description=_l("An address or a landmark, if your proposal concerns a particular place."))
     latitude = StringField(_l("Latitude (optional)"), validators=[Optional(), Length(max=30)],
                            render_kw={"inputmode": "decimal"})
@@ -55,13 +68,13 @@ class CommentEditForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     state = RadioField(_l("State"), choices=[
-        SelectChoice(s.value, STATE_LABELS[s]) for s in (State.EVALUATING, State.ACCEPTED, State.REJECTED)],
+        SelectChoice(s, STATE_LABELS[State(s)]) for s in AnswerState],
         validators=[InputRequired(_l("Please choose the state of the answer."))])
     text = TextAreaField(_l("Answer"), validators=[
-        Optional(), Length(max=5000, message=_l("At most %(max)d characters."))],
+        Optional(), Length(max=ANSWER_TEXT_MAX, message=_l("At most %(max)d characters."))],
         description=_l("Required when accepting or rejecting: explain the decision in plain words."))
     cost = IntegerField(_l("Estimated cost in yen (optional)"), validators=[
-        Optional(), NumberRange(min=0, max=10**13, message=_l("The cost must be a whole number of yen."))])
+        Optional(), NumberRange(min=0, max=ANSWER_COST_MAX, message=_l("The cost must be a whole number of yen."))])
     planned_period = StringField(_l("Planned period (optional)"), validators=[
-        Optional(), Length(max=100, message=_l("At most %(max)d characters."))],
+        Optional(), Length(max=PLANNED_PERIOD_MAX, message=_l("At most %(max)d characters."))],
         description=_l("For example: fiscal 2027, first half"))

@@ -3,6 +3,7 @@ comment threads, and what one visitor has supported or voted. Nothing here write
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,7 @@ def get_proposal(proposal_id: int, user: Actor = None) -> Proposal:
     return proposal
 
 
-def get_comment(proposal: Proposal, comment_id: Any) -> Comment:
+def get_comment(proposal: Proposal, comment_id: int | str | None) -> Comment:
     """A comment of this proposal (the id may come straight from form data), or NotFound."""
     parsed = parse_id(comment_id)
     comment = db.session.get(Comment, parsed) if parsed else None
@@ -195,7 +196,7 @@ def comment_tree(proposal: Proposal, order: str = "oldest") -> list[tuple[Commen
     children: dict[int | None, list[Comment]] = {}
     for comment in comments:
         children.setdefault(comment.parent_id, []).append(comment)
-    keys: dict[str, Any] = {
+    keys: dict[str, Callable[[Comment], tuple[Any, ...]]] = {
         "oldest": lambda c: (c.created_at, c.id),
         "newest": lambda c: (-c.created_at.timestamp(), -c.id),
         "best": lambda c: (-c.score, c.created_at, c.id),

@@ -24,7 +24,7 @@ from ..core.sanitize import clean_text
 from ..core.services import ensure_can_post, lock_row
 from ..core.types import Actor
 from ..extensions import db
-from ..processes import services as process_services
+from ..processes.capabilities import require
 from ..processes.models import Capability, Process
 from . import permissions
 from .models import (
@@ -57,6 +57,7 @@ ONLY_AUTHOR_WITHDRAWS = _l("Only the author can withdraw a proposal.")
 ONLY_AUTHOR_DELETES_COMMENT = _l("Only the author can delete this comment.")
 ANSWERING_REFUSED = _l("Only officials, facilitators of this process and administrators can answer proposals.")
 PUBLISHING_REFUSED = _l("Only facilitators of this process and administrators can publish answers.")
+VOTE_UP_OR_DOWN = _l("A vote is up or down.")
 
 
 def require_can_edit_proposal(user: Actor, proposal: Proposal) -> None:
@@ -117,7 +118,7 @@ def _clean_comment(body: str | None) -> str:
 def submit_proposal(process: Process, author: User, data: dict[str, Any]) -> Proposal:
     """Publish a proposal (version 1, photos) while the phase takes proposals; the author follows it."""
     ensure_can_post(author)
-    process_services.require(process, Capability.PROPOSE, author)
+    require(process, Capability.PROPOSE, author)
     title, body = _clean_title(data.get("title")), _clean_body(data.get("body"))
     lat, lon = geo.clean_location(data.get("latitude"), data.get("longitude"))
     address = " ".join(clean_text(data.get("address")).split())[:ADDRESS_MAX] or None
@@ -178,7 +179,7 @@ def recount_supports(proposal: Proposal) -> None:
 def support(user: User, proposal: Proposal) -> Proposal:
     """Support once, while the phase allows it, within the process's support limit."""
     process = proposal.process
-    process_services.require(process, Capability.SUPPORT, user)
+    require(process, Capability.SUPPORT, user)
     if not proposal.takes_supports:
         raise Conflict(_l("Rejected and withdrawn proposals cannot be supported."))
     if permissions.is_author(user, proposal):
@@ -203,7 +204,7 @@ def support(user: User, proposal: Proposal) -> Proposal:
 
 
 def unsupport(user: User, proposal: Proposal) -> Proposal:
-    process_services.require(proposal.process, Capability.SUPPORT, user)
+    require(proposal.process, Capability.SUPPORT, user)
     lock_row(Proposal, proposal.id)
     removed = cast(CursorResult[Any], db.session.execute(delete(Support).where(
         Support.proposal_id == proposal.id, Support.user_id == user.id))).rowcount
@@ -227,7 +228,7 @@ def add_comment(user: User, proposal: Proposal, body: str, alignment: int = 0,
                 parent_id: int | None = None, language: str = "ja") -> Comment:
     """A comment (or a reply, at most MAX_COMMENT_DEPTH deep) while the phase takes comments."""
     ensure_can_post(user)
-    process_services.require(proposal.process, Capability.COMMENT, user)
+    require(proposal.process, Capability.COMMENT, user)
     if proposal.is_withdrawn:
         raise Conflict(_l("A withdrawn proposal cannot be commented on."))
     body = _clean_comment(body)
@@ -280,7 +281,7 @@ def delete_comment(user: User, comment: Comment, proposal: Proposal) -> Comment:
 def vote_comment(user: User, comment: Comment, value: int) -> Comment:
     """Vote a comment up (1) or down (-1); the same vote again takes it back."""
     if value not in (1, -1):
-        raise InvalidInput(_l("A vote is up or down."))
+        raise InvalidInput(VOTE_UP_OR_DOWN)
     if permissions.is_author(user, comment):
         raise PermissionDenied(_l("You cannot vote on your own comment."))
     if comment.is_deleted:

@@ -16,9 +16,10 @@ from ..core.i18n import current_language
 from ..core.security import limit_posting
 from ..core.services import parse_id
 from ..extensions import db
-from ..processes import services as process_services
+from ..processes.capabilities import is_allowed, require
 from ..processes.models import Capability
-from . import permissions, services
+from ..processes.queries import get_process_by_slug
+from . import permissions, queries, search, services
 from .forms import AnswerForm, CommentEditForm, CommentForm, ProposalForm, ProposalTextForm
 from .models import ALIGNMENT_LABELS, STATE_LABELS, Alignment, State
 
@@ -30,8 +31,8 @@ SEED_KEY = "proposal_seed"
 def _seed() -> int:
     """A random-order seed kept for this visitor, so pages never repeat or skip proposals."""
     seed = session.get(SEED_KEY)
-    if not isinstance(seed, int) or not 1 <= seed < services.RANDOM_PRIME:
-        seed = secrets.randbelow(services.RANDOM_PRIME - 1) + 1
+    if not isinstance(seed, int) or not 1 <= seed < queries.RANDOM_PRIME:
+        seed = secrets.randbelow(queries.RANDOM_PRIME - 1) + 1
         session[SEED_KEY] = seed
     return seed
 
@@ -42,48 +43,45 @@ def _page_arg() -> int:
         page = int(value)
     except ValueError:
         abort(400, description=_l("The page number must be a whole number."))
-    return max(1, min(page, services.MAX_PAGE))
+    return max(1, min(page, queries.MAX_PAGE))
 
 
 @bp.get("/processes/<slug>/proposals/")
 def index(slug: str):
-    process = process_services.get_process_by_slug(slug, current_user)
+    process = get_process_by_slug(slug, current_user)
     state = request.args.get("state", "all")
-    state = state if state in services.STATE_FILTERS else "all"
+    state = state if state in queries.STATE_FILTERS else "all"
     sort = request.args.get("sort", "random")
-    sort = sort if sort in services.SORTS else "random"
+    sort = sort if sort in queries.SORTS else "random"
     q = request.args.get("q", "")[:200]
     flags = {name: request.args.get(name) == "1" for name in ("with_location", "followed", "mine")}
-    listing = services.list_proposals(process, current_user, state=state, sort=sort, seed=_seed(),
+    listing = queries.list_proposals(process, current_user, state=state, sort=sort, seed=_seed(),
                                       page=_page_arg(), q=q, **flags)
     query_args = {"state": state, "sort": sort, **({"q": q} if q else {}),
                   **{name: 1 for name, on in flags.items() if on}}
     return render_template("proposals/index.html", process=process, listing=listing, state=state,
                            sort=sort, q=q, flags=flags, query_args=query_args,
-                           propose=process_services.is_allowed(process, Capability.PROPOSE, current_user),
-                           held=len(services.held_answers(process))
-                           if permissions.can_publish_answers(current_user, process) else 0)
+                           propose=is_allowed(process, Capability.PROPOSE, current_user),
+                           held=queries.held_answers_to_publish(current_user, process))
 
 
 @bp.get("/processes/<slug>/proposals.geojson")
 def geojson(slug: str):
-    process = process_services.get_process_by_slug(slug, current_user)
+    process = get_process_by_slug(slug, current_user)
     # A bad bbox raises InvalidInput: the error handler answers .geojson paths in JSON.
-    return jsonify(services.geojson(process, geo.parse_bbox(request.args.get("bbox"))))
+    return jsonify(queries.geojson(process, geo.parse_bbox(request.args.get("bbox"))))
 
 
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
 @login_required
 @limit_posting
 def new(slug: str):
-    process = process_services.get_process_by_slug(slug, current_user)
-    decision = process_services.is_allowed(process, Capability.PROPOSE, current_user)
-    if not decision:
-        abort(403, description=decision.reason)
+    process = get_process_by_slug(slug, current_user)
+    require(process, Capability.PROPOSE, current_user)  # 403 with the reason
     if request.method == "GET" or request.form.get("step") == "1":
         form = ProposalTextForm()
         if request.method == "POST" and form.validate_on_submit():
-            similar = services.similar_proposals(process, form.title.data, form.body.data)
+            similar = search.similar_proposals(process, form.title.data, form.body.data)
             full = ProposalForm(formdata=None, title=form.title.data, body=form.body.data)
             return render_template("proposals/new_details.html", process=process, form=full,
                                    similar=similar)
@@ -91,11 +89,11 @@ def new(slug: str):
         return render_template("proposals/new.html", process=process, form=form), status
     form = ProposalForm()
     if form.validate_on_submit():
-        ok, proposal = submit(form, lambda: services.submit_proposal(process, current_user, {
-                    "title": form.title.data, "body": form.body.data, "address": form.address.data,
-                    "latitude": form.latitude.data, "longitude": form.longitude.data,
-                    "images": request.files.getlist("images"), "language": current_language()}),
-                          _("Your proposal has been published. You will be notified when the city answers it."))
+        data = {"title": form.title.data, "body": form.body.data, "address": form.address.data,
+                "latitude": form.latitude.data, "longitude": form.longitude.data,
+                "images": request.files.getlist("images"), "language": current_language()}
+        ok, proposal = submit(form, lambda: services.submit_proposal(process, current_user, data),
+                              _("Your proposal has been published. You will be notified when the city answers it."))
         if ok:
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     return render_template("proposals/new_details.html", process=process, form=form, similar=[]), 400
@@ -105,21 +103,20 @@ def _detail(proposal, *, status: int = 200, error: str | None = None, comment_fo
             reply_to: int | None = None):
     process = proposal.process
     order = request.args.get("comments", "oldest")
-    order = order if order in ("oldest", "newest", "best") else "oldest"
-    answers = services.public_answers(proposal)
-    staff_view = permissions.can_view_held_answers(current_user, proposal)
+    order = order if order in queries.COMMENT_ORDERS else "oldest"
+    answers = queries.public_answers(proposal)
     return render_template(
         "proposals/detail.html", proposal=proposal, process=process, error=error,
-        comments=services.comment_tree(proposal, order), comment_order=order,
+        comments=queries.comment_tree(proposal, order), comment_order=order,
         comment_form=comment_form or CommentForm(formdata=None), reply_to=reply_to,
-        votes=services.my_votes(current_user, proposal),
-        support_decision=process_services.is_allowed(process, Capability.SUPPORT, current_user),
-        comment_decision=process_services.is_allowed(process, Capability.COMMENT, current_user),
-        supported=services.has_supported(current_user, proposal),
+        votes=queries.my_votes(current_user, proposal),
+        support_decision=is_allowed(process, Capability.SUPPORT, current_user),
+        comment_decision=is_allowed(process, Capability.COMMENT, current_user),
+        supported=queries.has_supported(current_user, proposal),
         following=notifications.is_following(current_user, proposal),
-        limit_left=services.support_limit_left(process, current_user),
+        limit_left=queries.support_limit_left(process, current_user),
         answers=answers, latest_answer=answers[-1] if answers else None,
-        held=[a for a in proposal.answers if a.published_at is None] if staff_view else [],
+        held=queries.held_answers_of(current_user, proposal),
         answer_form=AnswerForm(formdata=None) if permissions.can_answer_proposal(current_user, proposal) else None,
         versions=proposal.versions,
     ), status
@@ -127,7 +124,7 @@ def _detail(proposal, *, status: int = 200, error: str | None = None, comment_fo
 
 @bp.get("/proposals/<int:proposal_id>")
 def detail(proposal_id: int):
-    return _detail(services.get_proposal(proposal_id, current_user))
+    return _detail(queries.get_proposal(proposal_id, current_user))
 
 
 def _act(proposal, action, success: str):
@@ -144,7 +141,7 @@ def _act(proposal, action, success: str):
 @bp.post("/proposals/<int:proposal_id>/support")
 @login_required
 def support(proposal_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
+    proposal = queries.get_proposal(proposal_id, current_user)
     if request.form.get("action") == "remove":
         return _act(proposal, lambda: services.unsupport(current_user, proposal),
                     _("Your support has been removed."))
@@ -155,7 +152,7 @@ def support(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/follow")
 @login_required
 def follow(proposal_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
+    proposal = queries.get_proposal(proposal_id, current_user)
     if request.form.get("action") == "unfollow":
         return _act(proposal, lambda: services.unfollow(current_user, proposal),
                     _("You no longer follow this proposal."))
@@ -166,7 +163,7 @@ def follow(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/withdraw")
 @login_required
 def withdraw(proposal_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
+    proposal = queries.get_proposal(proposal_id, current_user)
     return _act(proposal, lambda: services.withdraw_proposal(current_user, proposal),
                 _("Your proposal has been withdrawn. It stays visible, marked as withdrawn."))
 
@@ -174,14 +171,13 @@ def withdraw(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
-    if not permissions.can_edit_proposal(current_user, proposal):
-        abort(403, description=_l("A proposal can be edited for a short time after publishing, "
-                                  "and only until someone supports it or comments on it."))
+    proposal = queries.get_proposal(proposal_id, current_user)
+    services.require_can_edit_proposal(current_user, proposal)
     form = ProposalTextForm(obj=proposal if request.method == "GET" else None)
     if form.validate_on_submit():
-        ok, _result = submit(form, lambda: services.edit_proposal(current_user, proposal, {"title": form.title.data, "body": form.body.data}),
-                          _("Your proposal has been updated. The earlier text stays visible in its history."))
+        data = {"title": form.title.data, "body": form.body.data}
+        ok, _result = submit(form, lambda: services.edit_proposal(current_user, proposal, data),
+                             _("Your proposal has been updated. The earlier text stays visible in its history."))
         if ok:
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     status = form_status()
@@ -192,7 +188,7 @@ def edit(proposal_id: int):
 @login_required
 @limit_posting
 def comment(proposal_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
+    proposal = queries.get_proposal(proposal_id, current_user)
     form = CommentForm()
     raw_parent = request.form.get("parent_id") or None
     parent = parse_id(raw_parent)
@@ -215,10 +211,9 @@ def comment(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def comment_edit(proposal_id: int, comment_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
-    comment = services.get_comment(proposal, comment_id)
-    if not permissions.can_edit_comment(current_user, comment):
-        abort(403, description=_l("A comment can be edited by its author for 15 minutes."))
+    proposal = queries.get_proposal(proposal_id, current_user)
+    comment = queries.get_comment(proposal, comment_id)
+    services.require_can_edit_comment(current_user, comment)
     form = CommentEditForm(obj=comment if request.method == "GET" else None)
     if form.validate_on_submit():
         ok, _result = submit(form, lambda: services.edit_comment(current_user, comment, form.body.data),
@@ -233,8 +228,8 @@ def comment_edit(proposal_id: int, comment_id: int):
 @bp.post("/proposals/<int:proposal_id>/comments/<int:comment_id>/delete")
 @login_required
 def comment_delete(proposal_id: int, comment_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
-    comment = services.get_comment(proposal, comment_id)
+    proposal = queries.get_proposal(proposal_id, current_user)
+    comment = queries.get_comment(proposal, comment_id)
     return _act(proposal, lambda: services.delete_comment(current_user, comment, proposal),
                 _("Your comment has been deleted."))
 
@@ -242,11 +237,11 @@ def comment_delete(proposal_id: int, comment_id: int):
 @bp.post("/proposals/<int:proposal_id>/comments/<int:comment_id>/vote")
 @login_required
 def comment_vote(proposal_id: int, comment_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
-    comment = services.get_comment(proposal, comment_id)
+    proposal = queries.get_proposal(proposal_id, current_user)
+    comment = queries.get_comment(proposal, comment_id)
     value = {"up": 1, "down": -1}.get(request.form.get("value", ""))
     if value is None:
-        abort(400, description=_l("A vote is up or down."))
+        abort(400, description=services.VOTE_UP_OR_DOWN)
     return _act(proposal, lambda: services.vote_comment(current_user, comment, value),
                 _("Your vote has been counted."))
 
@@ -254,14 +249,12 @@ def comment_vote(proposal_id: int, comment_id: int):
 @bp.post("/proposals/<int:proposal_id>/answer")
 @login_required
 def answer(proposal_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
-    if not permissions.can_answer_proposal(current_user, proposal):
-        abort(403, description=_l("Only officials, facilitators of this process and administrators "
-                                  "can answer proposals."))
+    proposal = queries.get_proposal(proposal_id, current_user)
+    services.require_can_answer(current_user, proposal)
     form = AnswerForm()
     if not form.validate_on_submit():
-        return _detail(proposal, status=400, error=_("Please check the answer form: %(errors)s",
-                                                     errors=" ".join(str(m) for ms in form.errors.values() for m in ms)))
+        errors = " ".join(str(m) for ms in form.errors.values() for m in ms)
+        return _detail(proposal, status=400, error=_("Please check the answer form: %(errors)s", errors=errors))
     try:
         result = services.answer_proposal(current_user, proposal, {
             "state": form.state.data, "text": form.text.data, "cost": form.cost.data,
@@ -277,8 +270,8 @@ def answer(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/answers/<int:answer_id>/publish")
 @login_required
 def publish_answer(proposal_id: int, answer_id: int):
-    proposal = services.get_proposal(proposal_id, current_user)
-    answer_row = services.get_answer(proposal, answer_id)
+    proposal = queries.get_proposal(proposal_id, current_user)
+    answer_row = queries.get_answer(proposal, answer_id)
     return _act(proposal, lambda: services.publish_answer(current_user, answer_row),
                 _("The answer is public."))
 
@@ -286,7 +279,7 @@ def publish_answer(proposal_id: int, answer_id: int):
 @bp.post("/processes/<slug>/proposals/publish-answers")
 @login_required
 def publish_all(slug: str):
-    process = process_services.get_process_by_slug(slug, current_user)
+    process = get_process_by_slug(slug, current_user)
     count = services.publish_all_answers(current_user, process)
     flash(_("%(n)d answers have been published.", n=count), "success")
     return redirect(url_for("proposals.index", slug=process.slug))

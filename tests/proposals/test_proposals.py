@@ -12,7 +12,7 @@ from participation.core.errors import Conflict, InvalidInput, PermissionDenied
 from participation.core.models import AuditLog, Notification, User
 from participation.extensions import db
 from participation.processes.models import Process
-from participation.proposals import services
+from participation.proposals import queries, search, services
 from participation.proposals.models import (
     Comment,
     IllegalTransition,
@@ -119,11 +119,11 @@ def test_similar_proposals_use_character_ngrams(app, make_process, make_proposal
     make_proposal(process, title="図書館の開館時間を延ばす", body="夜も勉強したい")
     make_proposal(process, title="駐輪場の屋根を直して", body="雨漏りがひどい")
     with in_ctx(app):
-        titles = [x.title for x in services.similar_proposals(reload(Process, process.id), "駐輪場を駅前に増やす", "")]
+        titles = [x.title for x in search.similar_proposals(reload(Process, process.id), "駐輪場を駅前に増やす", "")]
         assert titles[0] == "駅前に駐輪場を増やしてほしい"
         assert "図書館の開館時間を延ばす" not in titles
-    assert services.similarity("公園", "公園") == 1.0
-    assert services.similarity("公園", "図書館") == 0.0
+    assert search.similarity("公園", "公園") == 1.0
+    assert search.similarity("公園", "図書館") == 0.0
 
 
 # --- edit window, versions, withdraw ---------------------------------------------------------------
@@ -365,7 +365,7 @@ def test_comment_sorting(app, make_user, make_process, make_proposal):
         services.vote_comment(u(b), middle, 1)
         services.vote_comment(u(c), middle, 1)
         db.session.commit()
-        order = lambda o: [c.body for c, _d in services.comment_tree(p(proposal), o)]  # noqa: E731
+        order = lambda o: [c.body for c, _d in queries.comment_tree(p(proposal), o)]  # noqa: E731
         assert order("oldest") == ["古い", "中間", "新しい"]
         assert order("newest") == ["新しい", "中間", "古い"]
         assert order("best")[0] == "中間"
@@ -498,14 +498,14 @@ def test_random_order_is_stable_and_complete_across_pages(app, make_process, mak
         proc = reload(Process, process.id)
         seen = []
         for page in (1, 2, 3):
-            listing = services.list_proposals(proc, None, sort="random", seed=12345, page=page)
+            listing = queries.list_proposals(proc, None, sort="random", seed=12345, page=page)
             seen += [x.id for x in listing.items]
         assert len(seen) == 45 and len(set(seen)) == 45
-        again = [x.id for x in services.list_proposals(proc, None, sort="random", seed=12345).items]
+        again = [x.id for x in queries.list_proposals(proc, None, sort="random", seed=12345).items]
         assert again == seen[:20]
-        other = [x.id for x in services.list_proposals(proc, None, sort="random", seed=777).items]
+        other = [x.id for x in queries.list_proposals(proc, None, sort="random", seed=777).items]
         assert other != again
-        newest = [x.id for x in services.list_proposals(proc, None, sort="newest").items]
+        newest = [x.id for x in queries.list_proposals(proc, None, sort="newest").items]
         assert newest != again
 
 
@@ -516,7 +516,7 @@ def test_search_finds_japanese_substrings(app, make_process, make_proposal, term
     make_proposal(process, title="Bike lanes please", body="Safer for children.")
     make_proposal(process, title="図書館の開館時間", body="夜も開けてほしい。")
     with in_ctx(app):
-        listing = services.list_proposals(reload(Process, process.id), None, q=term)
+        listing = queries.list_proposals(reload(Process, process.id), None, q=term)
         titles = {x.title for x in listing.items}
         assert titles and "図書館の開館時間" not in titles
 
@@ -529,10 +529,10 @@ def test_search_after_edit_and_with_special_characters(app, make_user, make_proc
         services.edit_proposal(u(author), p(proposal), {"title": "変更後のタイトル", "body": "本文"})
         db.session.commit()
         proc = reload(Process, process.id)
-        assert services.list_proposals(proc, None, q="変更後").total == 1
-        assert services.list_proposals(proc, None, q="最初の").total == 0
+        assert queries.list_proposals(proc, None, q="変更後").total == 1
+        assert queries.list_proposals(proc, None, q="最初の").total == 0
         for weird in ['"', "%", "_", "a\"b", "OR", "NEAR(", "*"]:
-            assert services.list_proposals(proc, None, q=weird).total == 0
+            assert queries.list_proposals(proc, None, q=weird).total == 0
 
 
 def test_filters(app, client, login, make_user, make_process, make_proposal):
