@@ -40,19 +40,13 @@ def init_app(app: Flask) -> None:
 
 def _home_block(app: Any, **_: Any) -> Any:
     from ..core.signals import Block
-    try:  # TEMP
-        from .queries import recent_issues
-    except ImportError:
-        from .services import recent_issues  # type: ignore[no-redef]
+    from .queries import recent_issues
 
     return Block("issues/_home.html", {"recent_issues": recent_issues(5)})
 
 
 def _home_figures(app: Any, **_: Any) -> list[tuple[str, int]]:
-    try:  # TEMP
-        from .queries import home_figures
-    except ImportError:
-        from .services import home_figures  # type: ignore[no-redef]
+    from .queries import home_figures
 
     figures = home_figures()
     return [(str(_l("Open street issues")), figures["open"]), (str(_l("Street issues fixed")), figures["fixed"])]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -25,12 +24,7 @@ from ..core import clock, geo
 from ..core.errors import Conflict
 from ..core.models import Department, Upload, User, UTCDateTime
 from ..core.types import Translated, enum_column
-from ..extensions import db
-
-if TYPE_CHECKING:
-    from ..extensions import Base as Model
-else:
-    Model = db.Model  # mypy cannot use Flask-SQLAlchemy's dynamic base class as a type
+from ..extensions import Model
 
 # --- limits (forms and services both read these) ---------------------------------------------------
 TITLE_MIN, TITLE_MAX = 2, 100
@@ -78,6 +72,14 @@ STATUS_LABELS = {
     Status.INTERNAL_REFERRAL: _l("Referred to another body"),
 }
 GROUP_LABELS = {"open": _l("Open"), "fixed": _l("Fixed"), "closed": _l("Closed")}
+
+# The status an official most likely sets next: preselected to save a step, never the current one.
+NEXT_STATUS = {
+    Status.OPEN: Status.INVESTIGATING, Status.INVESTIGATING: Status.IN_PROGRESS,
+    Status.IN_PROGRESS: Status.FIXED, Status.ACTION_SCHEDULED: Status.FIXED, Status.FIXED: Status.OPEN,
+    Status.FIXED_BY_REPORTER: Status.FIXED, Status.UNABLE_TO_FIX: Status.OPEN,
+    Status.NOT_RESPONSIBLE: Status.OPEN, Status.DUPLICATE: Status.OPEN, Status.INTERNAL_REFERRAL: Status.OPEN,
+}
 
 
 class IllegalTransition(Conflict):

@@ -32,7 +32,7 @@ def is_open(issue: Issue) -> bool:
 
 
 def is_reporter(user: Actor, issue: Issue) -> bool:
-    return is_signed_in(user) and issue.reporter_id is not None and issue.reporter_id == getattr(user, "id", None)
+    return is_signed_in(user) and issue.reporter_id is not None and issue.reporter_id == user.id
 
 
 def can_report_issue(user: Actor) -> bool:

@@ -105,8 +105,7 @@ def nearby_open_issues(category_id: int, lat: float, lon: float, *, radius_m: fl
 def has_me_too(user: Actor, issue: Issue) -> bool:
     if not is_signed_in(user):
         return False
-    return db.session.scalar(select(MeToo.id).where(
-        MeToo.issue_id == issue.id, MeToo.user_id == getattr(user, "id", None))) is not None
+    return db.session.scalar(select(MeToo.id).where(MeToo.issue_id == issue.id, MeToo.user_id == user.id)) is not None
 
 
 def timeline(issue: Issue) -> list[IssueUpdate]:
@@ -211,7 +210,7 @@ def triage_department(user: Actor, requested_id: int | None) -> Department:
         raise PermissionDenied(permissions.TRIAGE_FOR_OFFICIALS)
     department_id = requested_id
     if not (department_id and permissions.can_triage_department(user, department_id)):
-        own = sorted(user.department_ids) if isinstance(user, User) else []
+        own = sorted(user.department_ids) if is_signed_in(user) else []
         department_id = own[0] if own else db.session.scalar(select(Department.id).order_by(Department.id))
     department = db.session.get(Department, department_id) if department_id else None
     if department is None:

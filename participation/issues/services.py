@@ -134,7 +134,7 @@ def _author_role(user: User, issue: Issue) -> tuple[str, int | None]:
     if is_official(user, issue.department_id):
         return "official", issue.department_id
     if is_official(user):
-        department = next((a.department_id for a in user.roles if a.role == Role.OFFICIAL.value), None)
+        department = next((a.department_id for a in user.roles if a.role == Role.OFFICIAL), None)
         return "official", department
     if is_admin(user):
         return "admin", None

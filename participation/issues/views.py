@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core import geo, notifications
+from ..core.actions import form_status
 from ..core.errors import InvalidInput, ServiceError
 from ..core.forms import attach_error, translated
 from ..core.i18n import current_language, localized
@@ -16,7 +17,7 @@ from ..core.services import parse_id
 from ..extensions import db
 from . import permissions, queries, reports, services
 from .forms import LocationForm, ReassignForm, ReopenForm, ReportForm, StatusForm, TemplateForm, UpdateForm
-from .models import GROUP_LABELS, GROUPS, STATUS_LABELS, Status
+from .models import GROUP_LABELS, GROUPS, NEXT_STATUS, STATUS_LABELS, Status
 
 bp = Blueprint("issues", __name__, template_folder="templates")
 
@@ -37,7 +38,7 @@ def _category_choices(form) -> None:
 
 
 def _status_choices(form) -> None:
-    form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s], optgroup=str(GROUP_LABELS[s.group]))
+    form.status.choices = [SelectChoice(s, STATUS_LABELS[s], optgroup=str(GROUP_LABELS[s.group]))
                            for s in Status if s is not Status.FIXED_BY_REPORTER]
 
 
@@ -98,20 +99,26 @@ def stats():
 @login_required
 @limit_posting
 def new():
-    step = request.form.get("step", "1")
-    if request.method == "GET" or step == "1":
-        form = LocationForm()
-        _category_choices(form)
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                values = services.validate_place(form.data)
-            except ServiceError as exc:
-                attach_error(form, exc)
-            else:
-                return _details(form, values)
-        status = 400 if request.method == "POST" else 200
-        return render_template("issues/new.html", form=form), status
+    """Two steps on one address: the place (step 1), then the details next to the open reports nearby."""
+    if request.method == "POST" and request.form.get("step", "1") != "1":
+        return _new_details()
+    return _new_place()
 
+
+def _new_place():
+    form = LocationForm()
+    _category_choices(form)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            values = services.validate_place(form.data)
+        except ServiceError as exc:
+            attach_error(form, exc)
+        else:
+            return _details(form, values)
+    return render_template("issues/new.html", form=form), form_status()
+
+
+def _new_details():
     form = ReportForm()
     _category_choices(form)
     if form.validate_on_submit():
@@ -144,12 +151,6 @@ def _details(form, values, found=None):
 
 
 # --- one issue ----------------------------------------------------------------------------------
-
-# The status an official most likely sets next: preselected to save a step, never the current one.
-NEXT_STATUS = {"open": "investigating", "investigating": "in_progress", "in_progress": "fixed",
-               "action_scheduled": "fixed", "fixed": "open", "fixed_by_reporter": "fixed",
-               "unable_to_fix": "open", "not_responsible": "open", "duplicate": "open",
-               "internal_referral": "open"}
 
 def _page(issue, *, status: int = 200, error: str | None = None, forms: dict | None = None):
     forms = forms or {}
@@ -318,7 +319,7 @@ def templates():
     department = _triage_department()
     department_id = department.id
     form = TemplateForm()
-    form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in Status]
+    form.status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in Status]
     status_code = 200
     if form.validate_on_submit():
         try:

@@ -24,13 +24,10 @@ from ..core import clock
 from ..core.errors import Conflict
 from ..core.models import Department, Upload, User, UTCDateTime
 from ..core.types import enum_column
-from ..extensions import db
+from ..extensions import Model
 
 if TYPE_CHECKING:
-    from ..extensions import Base as Model
     from ..processes.models import Process
-else:
-    Model = db.Model  # mypy cannot use Flask-SQLAlchemy's dynamic base class as a type
 
 # --- limits: what the forms show and the services enforce -------------------------------------
 

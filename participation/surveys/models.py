@@ -12,13 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..core import clock
 from ..core.models import UTCDateTime
 from ..core.types import Translated, enum_column
-from ..extensions import db
+from ..extensions import Model
 
 if TYPE_CHECKING:
-    from ..extensions import Base as Model
     from ..processes.models import Phase, Process
-else:
-    Model = db.Model
 
 
 class QuestionType(enum.StrEnum):

@@ -68,3 +68,20 @@ def test_migration_files_follow_the_naming_scheme():
     assert files
     for name in files:
         assert re.fullmatch(r"\d{8}_\d{4}_[0-9a-f]+_[a-z0-9_]+\.py", name), name
+
+
+def test_every_enum_column_is_checked_by_the_database(app):
+    """An enum column accepts only its values even when written around the models (raw SQL, other tools)."""
+    import sqlalchemy as sa
+
+    with app.app_context():
+        inspector = inspect(db.session.connection())
+        missing = []
+        for table in db.metadata.sorted_tables:
+            checks = {c["name"] for c in inspector.get_check_constraints(table.name)}
+            for column in table.columns:
+                if isinstance(column.type, sa.Enum):
+                    name = f"ck_{table.name}_{column.type.name}"
+                    if name not in checks:
+                        missing.append((table.name, column.name, name))
+        assert missing == []

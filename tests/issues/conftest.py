@@ -7,6 +7,7 @@ import pytest
 from participation.core.models import Department, User
 from participation.extensions import db
 from participation.issues import services
+from participation.issues.areas import import_areas
 from participation.issues.demo import WARDS
 from participation.issues.models import Category
 
@@ -21,7 +22,7 @@ def city(app):
         env = Department(code="environment", name={"ja": "環境課", "en": "Environment"})
         db.session.add_all([roads, env])
         db.session.flush()
-        services.import_areas(json.loads(WARDS.read_text(encoding="utf-8")))
+        import_areas(json.loads(WARDS.read_text(encoding="utf-8")))
         pothole = Category(code="pothole", name={"ja": "道路の穴", "en": "Pothole"}, department_id=roads.id)
         graffiti = Category(code="graffiti", name={"ja": "落書き", "en": "Graffiti"}, department_id=env.id)
         db.session.add_all([pothole, graffiti])

@@ -13,7 +13,7 @@ from participation.core import clock, geo, uploads
 from participation.core.errors import Conflict, InvalidInput, PermissionDenied
 from participation.core.models import AuditLog, Notification, User
 from participation.extensions import db
-from participation.issues import services
+from participation.issues import queries, reports, services
 from participation.issues.models import Area, CategoryOverride, Issue, IssueUpdate, MeToo
 
 from .conftest import CENTER
@@ -130,17 +130,18 @@ def test_nearby_radius_is_exact(app, make_issue):
     with ctx(app):
         assert 248.5 < geo.distance_m(*CENTER, at_249.latitude, at_249.longitude) < 249.5
         assert 250.5 < geo.distance_m(*CENTER, at_251.latitude, at_251.longitude) < 251.5
-        found = services.nearby_open_issues(at_249.category_id, *CENTER)
+        found = queries.nearby_open_issues(at_249.category_id, *CENTER)
         assert [n.issue.id for n in found] == [at_249.id]
 
 
 def test_nearby_only_open_nearest_first_at_most_five(app, make_issue, make_user):
-    issues = [make_issue(lat=offset_north(*CENTER, d)[0], title=f"{d}メートルの穴") for d in (200, 10, 100, 50, 150, 20)]
+    issues = [make_issue(lat=offset_north(*CENTER, d)[0], title=f"{d}メートルの穴")
+              for d in (200, 10, 100, 50, 150, 20)]
     official = make_user("official", department="roads")
     with ctx(app):
         services.change_status(u(official), i(issues[1]), "fixed", "直しました")
         db.session.commit()
-        found = services.nearby_open_issues(issues[0].category_id, *CENTER)
+        found = queries.nearby_open_issues(issues[0].category_id, *CENTER)
         assert [round(n.distance_m) for n in found] == [20, 50, 100, 150, 200]
 
 
@@ -283,7 +284,7 @@ def test_anyone_may_say_fixed_and_only_the_reporter_reopens(app, make_user, make
         services.reopen(u(reporter), i(issue), "まだ穴がある")
         db.session.commit()
         assert i(issue).status == "open" and i(issue).fixed_at is None
-        roles = [x.author_role for x in services.timeline(i(issue))]
+        roles = [x.author_role for x in queries.timeline(i(issue))]
         assert roles == ["resident", "reporter"]
 
 
@@ -294,11 +295,12 @@ def test_not_responsible_can_be_reopened_by_the_reporter(app, client, login, mak
     with ctx(app):
         services.change_status(u(official), i(issue), "not_responsible", "県の管理です")
         db.session.commit()
+    url, page = f"/issues/{issue.id}/reopen", f"/issues/{issue.id}"
     login(make_user())
-    assert post_form(f"/issues/{issue.id}/reopen", {"reason": "違います"}, page=f"/issues/{issue.id}").status_code == 403
+    assert post_form(url, {"reason": "違います"}, page=page).status_code == 403
     login(reporter)
-    assert post_form(f"/issues/{issue.id}/reopen", {"reason": ""}, page=f"/issues/{issue.id}").status_code == 400
-    assert post_form(f"/issues/{issue.id}/reopen", {"reason": "市道です"}, page=f"/issues/{issue.id}").status_code == 302
+    assert post_form(url, {"reason": ""}, page=page).status_code == 400
+    assert post_form(url, {"reason": "市道です"}, page=page).status_code == 302
     with app.app_context():
         assert db.session.get(Issue, issue.id).status == "open"
 
@@ -402,7 +404,7 @@ def test_triage_order_and_bulk_change(app, client, login, make_user, make_issue,
     with ctx(app):
         services.change_status(u(official), i(made[0]), "investigating", "見ます")  # acknowledged
         db.session.commit()
-        queue = [x.title for x in services.triage_queue(u(official))]
+        queue = [x.title for x in queries.triage_queue(u(official))]
         assert queue == ["報告1", "報告2", "報告0"]
     login(official)
     response = post_form("/admin/triage", {"issue_ids": [str(made[1].id), str(made[2].id)],
@@ -435,7 +437,7 @@ def test_response_time_stats(app, client, make_user, make_issue):
         clock.freeze(base + timedelta(days=40))
         services.change_status(u(official), i(slow), "fixed", "")
         db.session.commit()
-        stats = services.response_stats()
+        stats = reports.response_stats()
     roads = stats["departments"][0]
     assert roads.reports == 3
     assert roads.median_hours_to_response == 4.0  # (2 + 6) / 2
