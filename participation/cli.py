@@ -135,12 +135,50 @@ def extract():
 @translate_cli.command("update")
 @click.pass_context
 def update(ctx):
-    """Extract, then merge new strings into every catalog."""
-    ctx.invoke(extract)
-    _babel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching",
-           "--ignore-obsolete")
-    filled = fill_source_catalog("en")
-    click.echo(f"en: {filled} new entries copied from the English source strings")
+    """Extract, merge new strings into every catalog, and take Japanese from translations/ja/additions/."""
+    import fcntl
+
+    with (TRANSLATIONS_DIR / ".update.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one update at a time: the catalogs are rewritten whole
+        ctx.invoke(extract)
+        _babel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching",
+               "--ignore-obsolete")
+        filled = fill_source_catalog("en")
+        click.echo(f"en: {filled} new entries copied from the English source strings")
+        added = fill_from_additions("ja")
+        click.echo(f"ja: {added} entries taken from translations/ja/additions/*.json")
+
+
+def fill_from_additions(lang: str) -> int:
+    """Untranslated entries of `lang` take their text from JSON files {msgid: text or [plural forms]}."""
+    import json
+
+    from babel.messages.pofile import read_po, write_po
+
+    folder = TRANSLATIONS_DIR / lang / "additions"
+    additions: dict[str, object] = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        additions.update(json.loads(path.read_text(encoding="utf-8")))
+    po_path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    filled = 0
+    for message in catalog:
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if not key or key not in additions:
+            continue
+        text = additions[key]
+        if isinstance(message.string, tuple | list):
+            if not all(message.string):
+                forms = text if isinstance(text, list) else [text]
+                message.string = tuple(str(forms[min(i, len(forms) - 1)]) for i in range(len(message.string)))
+                filled += 1
+        elif not message.string:
+            message.string = str(text)
+            filled += 1
+    with po_path.open("wb") as fh:
+        write_po(fh, catalog, width=100, sort_output=True)
+    return filled
 
 
 def fill_source_catalog(lang: str) -> int:

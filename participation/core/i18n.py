@@ -21,18 +21,21 @@ def requested_language() -> str | None:
 
 
 def select_locale() -> str:
-    """?lang= -> the user's saved language -> session -> Accept-Language -> ja."""
+    """?lang= -> this session's choice -> the user's saved language -> Accept-Language -> ja.
+
+    Signing in puts the saved language into the session (`apply_saved_language`), so it applies
+    from then on until the person picks another one with the switcher."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     langs = supported()
     explicit = requested_language()
     if explicit:
         return explicit
+    if session.get(SESSION_KEY) in langs:
+        return session[SESSION_KEY]
     user = current_user if current_user else None
     if user is not None and user.is_authenticated and user.language in langs:
         return user.language
-    if session.get(SESSION_KEY) in langs:
-        return session[SESSION_KEY]
     best = request.accept_languages.best_match(langs)
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -70,6 +73,12 @@ def clean_translated(value: Any) -> dict:
     if not isinstance(value, dict):
         return {}
     return {k: (v or "").strip() for k, v in value.items() if k in ("ja", "en")}
+
+
+def apply_saved_language(user: Any) -> None:
+    """On signing in, the account's saved language becomes this session's language."""
+    if getattr(user, "language", None) in supported():
+        session[SESSION_KEY] = user.language
 
 
 def remember_requested_language() -> None:

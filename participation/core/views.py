@@ -11,7 +11,7 @@ from . import services
 from .actions import form_status, submit
 from .errors import ServiceError
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, attach_error
-from .i18n import current_language
+from .i18n import apply_saved_language, current_language
 from .urls import safe_next
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -83,6 +83,7 @@ def login():
             form.form_errors.append(_("The email address or password is not correct."))
         else:
             login_user(user, remember=form.remember.data)
+            apply_saved_language(user)
             flash(_("You are signed in."), "success")
             return redirect(safe_next(form.next.data))
     status = form_status()

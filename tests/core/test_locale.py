@@ -44,10 +44,18 @@ def test_unknown_lang_parameter_is_ignored(client):
     assert html_lang(client.get("/?lang=xx")) == "ja"
 
 
-def test_user_preference_beats_session_and_browser(client, make_user, login):
-    login(make_user(language="en"))
+def test_user_preference_beats_session_and_browser(client, make_user, post_form):
+    from ..conftest import PASSWORD
+
+    user = make_user(language="en")
     with client.session_transaction() as session:
-        session["lang"] = "ja"
+        session["lang"] = "ja"  # chosen before signing in
+    post_form("/auth/login", {"email": user.email, "password": PASSWORD})
+    assert html_lang(client.get("/", headers={"Accept-Language": "ja"})) == "en"
+
+
+def test_saved_preference_applies_without_a_session_choice(client, make_user, login):
+    login(make_user(language="en"))
     assert html_lang(client.get("/", headers={"Accept-Language": "ja"})) == "en"
 
 
