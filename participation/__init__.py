@@ -47,13 +47,15 @@ def create_app(config: Any = None) -> Flask:
     _register_features(app)
 
     from .cli import register_cli
-    from .core import actions
+    from .core import actions, blocking, proxies
     from .core.errors import register_error_handlers
     from .core.security import init_security_headers
     from .core.templating import init_templating
 
     register_error_handlers(app)
     actions.init_app(app)
+    blocking.init_app(app)
+    proxies.init_app(app)
     init_security_headers(app)
     init_templating(app)
     register_cli(app)
@@ -92,11 +94,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
 # Every module that defines tables; imported so that metadata (and migrations) see them all.
 MODEL_MODULES = (
     "participation.core.models",
+    "participation.core.mail_models",
     "participation.processes.models",
     "participation.surveys.models",
     "participation.proposals.models",
     "participation.issues.models",
     "participation.moderation.models",
+    "participation.alerts.models",
+    "participation.meetings.models",
+    "participation.budgets.models",
+    "participation.accountability.models",
+    "participation.api.models",
 )
 
 
@@ -116,6 +124,11 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
+    from .core import jobs
+    from .core import mail as core_mail
+
+    jobs.init_app(app)
+    core_mail.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "core.login"
@@ -125,11 +138,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to continue.")
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
+    def load_user(session_token: str):
+        """Sessions and remember cookies carry the user's session token (rotated to end them)."""
+        from sqlalchemy import select
+
+        if not session_token or len(session_token) > 64:
             return None
+        return db.session.scalar(select(User).where(User.session_token == session_token))
 
     app.before_request(i18n.remember_requested_language)
 
@@ -137,7 +152,8 @@ def _init_extensions(app: Flask) -> None:
 # The features, in the order their contributions appear on shared pages (home, process page) and
 # in which `flask seed-demo` fills them. Each package has `init_app(app)`: blueprint, CLI, signal
 # receivers, notification kinds, moderation targets, template globals.
-FEATURES = ("processes", "proposals", "surveys", "issues", "moderation")
+FEATURES = ("processes", "proposals", "surveys", "conversations", "issues", "moderation", "meetings", "budgets",
+            "accountability", "api", "alerts")
 
 
 def _register_features(app: Flask) -> None:
@@ -146,5 +162,8 @@ def _register_features(app: Flask) -> None:
     from .core.views import bp as core_bp
 
     app.register_blueprint(core_bp)
+    from .core import account_views
+
+    account_views.init_app(app)  # password reset, confirmation, e-mail settings, /admin/jobs
     for feature in FEATURES:
         importlib.import_module(f"participation.{feature}").init_app(app)

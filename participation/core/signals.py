@@ -44,14 +44,31 @@ process_admin_blocks = _signals.signal("process-admin-blocks")
 seed_demo = _signals.signal("seed-demo")
 #: why a phase cannot be deleted: (app, phase) -> translated message | None
 phase_dependents = _signals.signal("phase-dependents")
+#: the proposals of a process as plain dicts (proposals answers): (app, process) -> list[dict] with
+#: id, title, state, state_label, answer (published text or ""), cost, created_at, url, author_id, hidden
+process_proposals = _signals.signal("process-proposals")
+#: what became of proposals (budgets, accountability): (app, process, proposal_ids) -> list[dict] with
+#: proposal_id, kind ("project"/"result"), label, url, progress (int | None)
+proposal_outcomes = _signals.signal("proposal-outcomes")
+#: sections under a proposal ("what happened to it"): (app, proposal) -> Block | None
+proposal_outcome_blocks = _signals.signal("proposal-outcome-blocks")
+#: the selected budget projects of a process (budgets): (app, process) -> list[dict] with
+#: id, title, description, cost, area, category, proposal_ids, url
+selected_projects = _signals.signal("selected-projects")
 
 # --- events (receivers react) ------------------------------------------------------------------
 #: new notification rows were stored: (app, rows=list[Notification])
 notifications_created = _signals.signal("notifications-created")
 #: an official answer became public: (app, proposal=..., answer=...)
 proposal_answered = _signals.signal("proposal-answered")
+#: moderators hid or restored an item (counters of what the public sees follow): (app, target_type=..., item=...)
+content_visibility_changed = _signals.signal("content-visibility-changed")
 #: a street issue changed status: (app, issue=..., old=..., new=...)
 issue_status_changed = _signals.signal("issue-status-changed")
+#: a street issue was reported: (app, issue=...)
+issue_reported = _signals.signal("issue-reported")
+#: a proposal was published: (app, proposal=...)
+proposal_published = _signals.signal("proposal-published")
 
 
 def _app() -> Any:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..core import audit, clock, notifications
+from ..core import audit, clock, notifications, signals
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import User
 from ..core.sanitize import clean_text
@@ -47,6 +47,8 @@ def _set_hidden(target_type: str, obj: Any, reason: str | None) -> None:
     if _targets()[target_type].hideable:
         obj.hidden_at = clock.now() if reason else None
         obj.hidden_reason = reason
+        db.session.flush()
+        signals.send(signals.content_visibility_changed, target_type=target_type, item=obj)
 
 
 def _notify_author(case: Case, kind: str, reason: str | None) -> None:
@@ -149,6 +151,8 @@ def hide_content(moderator: User, target_type: str, target_id: Any, reason: str,
 def block_user(moderator: User, user: User, justification: str, *, hide_all: bool = False) -> Block:
     if not permissions.can_block_user(moderator):
         raise PermissionDenied(_l("Only moderators can block users."))
+    if not permissions.can_block_user(moderator, user):
+        raise PermissionDenied(_l("Only administrators can block staff members."))
     justification = clean_text(justification).strip()
     if len(justification) < JUSTIFICATION_MIN:
         raise InvalidInput(_l("Please justify the block in at least %(n)d characters.", n=JUSTIFICATION_MIN),
@@ -158,6 +162,7 @@ def block_user(moderator: User, user: User, justification: str, *, hide_all: boo
     if user.is_blocked:
         raise Conflict(_l("This user is already blocked."))
     user.blocked_at, user.blocked_reason = clock.now(), justification
+    user.rotate_session_token()  # signed out everywhere; signing in again shows the block
     block = Block(user_id=user.id, moderator_id=moderator.id, justification=justification, hid_content=hide_all)
     db.session.add(block)
     db.session.flush()
@@ -180,8 +185,8 @@ def block_user(moderator: User, user: User, justification: str, *, hide_all: boo
 
 
 def unblock_user(moderator: User, user: User) -> None:
-    if not permissions.can_block_user(moderator):
-        raise PermissionDenied(_l("Only moderators can block users."))
+    if not permissions.can_block_user(moderator, user):
+        raise PermissionDenied(_l("Only administrators can block staff members."))
     block = db.session.scalar(select(Block).where(Block.user_id == user.id, Block.lifted_at.is_(None))
                               .order_by(Block.id.desc()))
     if not user.is_blocked or block is None:

@@ -2,9 +2,7 @@
 
 Two parts:
 
-- Text similarity, pure (no Flask, no database, no models): `ngrams` and `similarity`. Character
-  n-grams rather than words, because Japanese is written without spaces. Reusable for any short
-  texts (the conversations feature's statements will want it).
+- Text similarity (`core.text.similarity`, shared with the statements of conversations).
 - Search conditions for the proposals table, one per database: SQLite reads the FTS5 table
   `proposals_fts` (trigram tokenizer, kept current by triggers from the migrations) for terms of
   three characters or more and falls back to LIKE for shorter ones; PostgreSQL uses ILIKE on
@@ -14,12 +12,12 @@ Two parts:
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, column, literal_column, or_, select, table
 
 from ..core.sanitize import clean_text
+from ..core.text import ngrams, similarity
 from ..extensions import db
 from .models import Proposal, State
 
@@ -30,32 +28,6 @@ SIMILAR_LIMIT = 5
 SIMILAR_THRESHOLD = 0.2
 MAX_TERMS = 8  # words of a search query that count
 MAX_TERM_LENGTH = 100
-
-
-# --- text similarity (pure) ---------------------------------------------------------------------
-
-def ngrams(text: str | None, n: int = 2) -> set[str]:
-    """The set of character n-grams of `text`, lower-cased, whitespace removed.
-
-    A text shorter than `n` is its own single gram; an empty text has none.
-    """
-    text = re.sub(r"\s+", "", (text or "").lower())
-    if len(text) < n:
-        return {text} if text else set()
-    return {text[i:i + n] for i in range(len(text) - n + 1)}
-
-
-def similarity(a: str | None, b: str | None) -> float:
-    """How alike two texts are, from 0.0 (no character pair in common) to 1.0 (same bigrams).
-
-    The Dice coefficient of the character bigram sets: 2·|A∩B| / (|A|+|B|). Works for any script
-    (Japanese needs no word splitting), ignores case and whitespace, and is symmetric. Either text
-    empty gives 0.0.
-    """
-    ga, gb = ngrams(a), ngrams(b)
-    if not ga or not gb:
-        return 0.0
-    return 2 * len(ga & gb) / (len(ga) + len(gb))
 
 
 # --- search conditions --------------------------------------------------------------------------

@@ -1,0 +1,170 @@
+"""Recomputing a conversation: votes from the database through the pure engine, results stored.
+
+Pages read only what is stored here (groups, positions, per-statement figures); a recompute runs
+after `CONVERSATION_RECOMPUTE_VOTES` new votes or `CONVERSATION_RECOMPUTE_SECONDS` after the last
+one, whichever comes first, and from `flask conversations recompute`.
+"""
+from __future__ import annotations
+
+import string
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from flask import current_app
+from scipy.spatial import ConvexHull, QhullError
+from sqlalchemy import select, update
+
+from ..core import clock
+from ..extensions import db
+from . import engine
+from .models import Analysis, Conversation, Participant, Statement, StatementState, Vote
+
+DIVISIVE_SHOWN = 5
+
+
+def group_label(index: int) -> str:
+    """A, B, C… (then A2, B2… should there ever be more than 26 groups)."""
+    letters = string.ascii_uppercase
+    return letters[index % 26] + (str(index // 26 + 1) if index >= 26 else "")
+
+
+def load_votes(conversation: Conversation) -> engine.Votes:
+    rows = db.session.execute(select(Vote.participant_id, Vote.statement_id, Vote.value)
+                              .where(Vote.conversation_id == conversation.id).order_by(Vote.id)).all()
+    if not rows:
+        return engine.Votes.from_rows([])
+    data = np.array(rows, dtype=np.int64)
+    return engine.Votes(data[:, 0], data[:, 1], data[:, 2])
+
+
+def _hull(points: np.ndarray) -> list[list[float]]:
+    """The outline of a group on the map: its convex hull (a point or a segment for tiny groups)."""
+    if len(points) == 0:
+        return []
+    unique = np.unique(points.round(6), axis=0)
+    if len(unique) >= 3:
+        try:
+            hull = ConvexHull(unique)
+            return [[float(x), float(y)] for x, y in unique[hull.vertices]]
+        except QhullError:  # all on one line
+            pass
+    return [[float(x), float(y)] for x, y in unique]
+
+
+def _group_counts(votes: engine.Votes, result: engine.Result, statement_ids: list[int]) -> dict[int, list[list[int]]]:
+    """Per statement and group: [agree, disagree, seen] among the group's clustered members."""
+    k = max(result.k, 1)
+    index = {int(pid): i for i, pid in enumerate(result.participants)}
+    column = {sid: j for j, sid in enumerate(statement_ids)}
+    counts = np.zeros((len(statement_ids), k, 3), dtype=np.int64)
+    for pid, sid, value in zip(votes.participant.tolist(), votes.statement.tolist(), votes.value.tolist(),
+                               strict=True):
+        i, j = index.get(pid), column.get(sid)
+        if i is None or j is None or not result.in_conversation[i]:
+            continue
+        g = int(result.group[i])
+        if g < 0:
+            continue
+        counts[j, g, 2] += 1
+        if value == engine.AGREE:
+            counts[j, g, 0] += 1
+        elif value == engine.DISAGREE:
+            counts[j, g, 1] += 1
+    return {sid: counts[j].tolist() for sid, j in column.items()}
+
+
+def recompute(conversation: Conversation, *, random_seed: int = 0) -> Analysis:
+    """Run the engine on the conversation's latest votes and store everything pages need."""
+    votes = load_votes(conversation).latest()
+    statements = list(db.session.scalars(select(Statement).where(Statement.conversation_id == conversation.id)))
+    moderated_out = [s.id for s in statements if s.state is StatementState.REJECTED or s.hidden_at is not None]
+    seeds = [s.id for s in sorted((s for s in statements if s.is_seed), key=lambda s: (s.seed_order, s.id))]
+    analysis = db.session.scalar(select(Analysis).where(Analysis.conversation_id == conversation.id))
+    if analysis is None:
+        analysis = Analysis(conversation_id=conversation.id)
+        db.session.add(analysis)
+    previous = engine.State.from_dict(analysis.state) if analysis.state else None
+    result = engine.compute(votes, moderated_out=moderated_out, previous=previous, seed_statements=seeds,
+                            random_seed=random_seed)
+
+    # Positions of participants on the map (display group for everyone, in_conversation flag).
+    db.session.execute(update(Participant).where(Participant.conversation_id == conversation.id)
+                       .values(x=None, y=None, group=None, in_conversation=False))
+    rows = [{"id": int(pid), "x": float(result.coordinates[i, 0]), "y": float(result.coordinates[i, 1]),
+             "group": int(result.display_group[i]) if result.k else None,
+             "in_conversation": bool(result.in_conversation[i])}
+            for i, pid in enumerate(result.participants)]
+    if rows:  # bulk UPDATE by primary key
+        db.session.execute(update(Participant), rows)
+    # Routing reads each statement's extremity.
+    stats = result.statement_stats
+    extremity = [{"id": s.id, "extremity": float(stats[s.id].extremity) if s.id in stats else 0.0}
+                 for s in statements]
+    if extremity:
+        db.session.execute(update(Statement), extremity)
+
+    sids = [int(s) for s in result.statements]
+    per_group = _group_counts(votes, result, sids)
+    groups: list[dict[str, Any]] = []
+    for g in range(result.k):
+        members = result.coordinates[result.display_group == g] if len(result.participants) else np.zeros((0, 2))
+        groups.append({
+            "label": group_label(g), "size": int(result.group_sizes[g]) if g < len(result.group_sizes) else 0,
+            "centre": [float(v) for v in result.centres[g]] if g < len(result.centres) else [0.0, 0.0],
+            "hull": _hull(members),
+            "representatives": [
+                {"statement": int(r.statement), "direction": r.direction, "n_agree": int(r.n_agree),
+                 "n_disagree": int(r.n_disagree), "n_seen": int(r.n_seen), "p": float(r.p),
+                 "ratio": float(r.ratio), "significant": bool(r.significant)}
+                for r in (result.representatives[g] if g < len(result.representatives) else ())],
+        })
+    visible = {s.id for s in statements if s.is_visible}
+    gic = result.gic
+    analysis.statements = {
+        str(sid): {"groups": per_group.get(sid, []),
+                   "gic_agree": float(gic[sid].agree) if sid in gic else None,
+                   "gic_disagree": float(gic[sid].disagree) if sid in gic else None}
+        for sid in sids}
+    analysis.consensus = [int(g.statement) for g in result.gic_top("agree") if g.statement in visible]
+    analysis.rejections = [int(g.statement) for g in result.gic_top("disagree") if g.statement in visible]
+    analysis.divisive = [sid for sid in sorted(visible & set(stats), key=lambda s: (-stats[s].extremity, s))
+                         if stats[sid].n_seen >= 5][:DIVISIVE_SHOWN]
+    analysis.groups = groups
+    analysis.k = int(result.k)
+    analysis.state = result.state.to_dict()
+    analysis.participants = len(result.participants)
+    analysis.in_conversation = int(np.count_nonzero(result.in_conversation))
+    analysis.votes = len(votes)
+    if len(result.participants):
+        lo, hi = result.coordinates.min(axis=0), result.coordinates.max(axis=0)
+        analysis.bounds = [float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])]
+    else:
+        analysis.bounds = []
+    analysis.computed_at = clock.now()
+    conversation.votes_since_analysis = 0
+    db.session.flush()
+    db.session.expire_all()  # positions and extremities were written in bulk, around the identity map
+    return analysis
+
+
+def is_due(conversation: Conversation, analysis: Analysis | None) -> bool:
+    if conversation.votes_count == 0 or conversation.votes_since_analysis <= 0:
+        return False
+    if analysis is None:
+        return True
+    if conversation.votes_since_analysis >= current_app.config.get("CONVERSATION_RECOMPUTE_VOTES", 20):
+        return True
+    seconds = current_app.config.get("CONVERSATION_RECOMPUTE_SECONDS", 300)
+    return clock.now() - analysis.computed_at >= timedelta(seconds=seconds)
+
+
+def latest(conversation: Conversation) -> Analysis | None:
+    return db.session.scalar(select(Analysis).where(Analysis.conversation_id == conversation.id))
+
+
+def recompute_if_due(conversation: Conversation) -> Analysis | None:
+    analysis = latest(conversation)
+    if is_due(conversation, analysis):
+        return recompute(conversation)
+    return analysis
