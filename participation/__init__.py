@@ -89,6 +89,24 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # The driver's own transaction handling opens a transaction only before INSERT/UPDATE/DELETE and
+    # lets SAVEPOINT start (and RELEASE commit) one of its own: a `begin_nested()` would commit the
+    # request half-way. SQLAlchemy emits BEGIN itself instead (see `_sqlite_begin`).
+    dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:  # pragma: no cover - trivial
+    """A request that may write takes SQLite's one write lock when it starts (BEGIN IMMEDIATE), so two
+    writers never interleave and never fail on a stale snapshot; reads (GET) start a plain BEGIN."""
+    if connection.dialect.name != "sqlite":
+        return
+    from flask import has_request_context, request
+
+    from .core.actions import WRITING_METHODS
+
+    reading = has_request_context() and request.method not in WRITING_METHODS
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 # Every module that defines tables; imported so that metadata (and migrations) see them all.

@@ -89,13 +89,7 @@ def _rolled_back(app):
         engines = db.engines
         engine = engines[None]
     connection = engine.connect()
-    if connection.dialect.name == "sqlite":
-        # pysqlite's own transaction handling breaks SAVEPOINTs: let SQLAlchemy's BEGIN through.
-        connection.connection.driver_connection.isolation_level = None
-        outer = connection.begin()
-        connection.exec_driver_sql("BEGIN")
-    else:
-        outer = connection.begin()
+    outer = connection.begin()  # on SQLite a real BEGIN (see participation/__init__.py)
     engines[None] = connection
     try:
         yield
@@ -172,13 +166,22 @@ def make_user(app):
     return factory
 
 
+def session_token_of(app, user_or_id) -> str:
+    """What a signed-in session carries for a user (Flask-Login's alternative id), as stored now."""
+    from participation.core.models import User
+
+    user_id = getattr(user_or_id, "id", user_or_id)
+    with app.app_context():
+        return db.session.scalar(db.select(User.session_token).where(User.id == user_id))
+
+
 @pytest.fixture
-def login(client):
+def login(app, client):
     """login(user): sign the test client in as `user` without going through the form."""
 
     def do_login(user):
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = session_token_of(app, user)
             session["_fresh"] = True
         return user
 

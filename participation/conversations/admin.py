@@ -17,7 +17,7 @@ from .models import Conversation
 from .views import bp
 
 
-def _phase_choices(form: ConversationForm, process) -> None:  # type: ignore[no-untyped-def]
+def _phase_choices(form: ConversationForm, process) -> None:
     form.phase_id.choices = [SelectChoice("", _("The whole process"))] + [
         SelectChoice(str(p.id), localized(p.title)) for p in process.phases]
 

@@ -35,7 +35,7 @@ def load_votes(conversation: Conversation) -> engine.Votes:
     if not rows:
         return engine.Votes.from_rows([])
     data = np.array(rows, dtype=np.int64)
-    return engine.Votes(data[:, 0], data[:, 1], data[:, 2])
+    return engine.Votes(data[:, 0], data[:, 1], data[:, 2].astype(np.int8))
 
 
 def _hull(points: np.ndarray) -> list[list[float]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..core import clock
 from ..extensions import db
@@ -35,7 +35,8 @@ PEOPLE = [
     "ロータリーを縮小して、広場を広げるべきだ。", "自転車の専用レーンを駅まで整備してほしい。",
     "カフェやマルシェが出せるスペースがほしい。", "車の通り抜けを禁止して、静かな広場にしてほしい。",
     "駅前に芝生の広場があれば、もっと人が集まる。", "歩道を広げて、ベビーカーでも歩きやすくしてほしい。",
-    "駅前の景観を良くするため、看板を減らしてほしい。", "夜も楽しめるように、広場にあかりのデザインを取り入れてほしい。",
+    "駅前の景観を良くするため、看板を減らしてほしい。",
+    "夜も楽しめるように、広場にあかりのデザインを取り入れてほしい。",
     "駅前の車を減らせば、空気がきれいになる。",
 ]
 BUDGET = [
@@ -97,7 +98,7 @@ def seed() -> str | None:
                               "participant_id": participant.id, "value": value, "created_at": now, "updated_at": now})
                 counts[statement.id][{1: 0, -1: 1, 0: 2}[value]] += 1
             participant.votes_count = len(seen)
-    db.session.execute(Vote.__table__.insert(), votes)
+    db.session.execute(insert(Vote), votes)
     for _family, statement in statements:
         statement.agree_count, statement.disagree_count, statement.pass_count = counts[statement.id]
     conversation.participants_count = participants

@@ -77,7 +77,7 @@ def summary(conversation: Conversation) -> str:
     analysis = latest(conversation)
     statements = _statements(conversation)
     commenters = len({s.participant_id for s in statements if s.participant_id})
-    rows = [["topic", localized(conversation.topic)], ["url", ""],
+    rows: list[list[Any]] = [["topic", localized(conversation.topic)], ["url", ""],
             ["views", conversation.participants_count], ["voters", conversation.participants_count],
             ["voters-in-conv", analysis.in_conversation if analysis else 0], ["commenters", commenters],
             ["comments", len(statements)], ["groups", analysis.k if analysis else 0],

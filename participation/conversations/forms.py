@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .models import DESCRIPTION_MAX, REJECT_REASON_MAX, STATEMENT_MAX, TOPIC_MAX, ModerationMode
@@ -43,7 +43,8 @@ class ConversationForm(FlaskForm):
         Optional(), Length(max=DESCRIPTION_MAX, message=_l("At most %(max)d characters."))])
     phase_id = SelectField(_l("Phase"), choices=[], validate_choice=True,
                            description=_l("Residents vote while this phase is current."))
-    moderation = RadioField(_l("New statements"), choices=[(m.value, label) for m, label in MODERATION_LABELS.items()],
+    moderation = RadioField(_l("New statements"),
+                            choices=[SelectChoice(m.value, label) for m, label in MODERATION_LABELS.items()],
                             default=ModerationMode.POST.value)
     allow_anonymous = BooleanField(_l("Let people vote without an account (one participant per browser)"))
     allow_statements = BooleanField(_l("Let residents add statements"), default=True)

@@ -49,8 +49,8 @@ class VoteValue(enum.IntEnum):
 
 
 VOTE_LABELS = {
-    VoteValue.AGREE: _l("Agree"),
-    VoteValue.DISAGREE: _l("Disagree"),
+    VoteValue.AGREE: _l("I agree"),
+    VoteValue.DISAGREE: _l("I disagree"),
     VoteValue.PASS: _l("Pass / not sure"),
 }
 VOTE_BY_NAME = {"agree": VoteValue.AGREE, "disagree": VoteValue.DISAGREE, "pass": VoteValue.PASS}

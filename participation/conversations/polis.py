@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from ..core import audit, clock
 from ..core.exports import FORMULA_STARTS
@@ -56,13 +56,13 @@ def read_folder(path: str | Path) -> PolisFolder:
                 if value in ("1", "-1", "0", "1.0", "-1.0", "0.0"):
                     out.votes.append((pid, sid, int(float(value))))
     with (folder / "comments.csv").open(encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
+        for record in csv.DictReader(fh):
             try:
-                sid = int(row["comment-id"])
-                moderated = int(row.get("moderated") or 0)
+                sid = int(record["comment-id"])
+                moderated = int(record.get("moderated") or 0)
             except (KeyError, ValueError):
                 continue
-            out.statements[sid] = (_cell(row.get("comment-body") or ""), moderated)
+            out.statements[sid] = (_cell(record.get("comment-body") or ""), moderated)
     if (folder / "summary.csv").is_file():
         with (folder / "summary.csv").open(encoding="utf-8-sig", newline="") as fh:
             out.summary = {row[0]: _cell(row[1]) for row in csv.reader(fh) if len(row) >= 2}
@@ -117,7 +117,7 @@ def import_folder(actor: User | None, process: Process, path: str | Path) -> Con
     for pid, sid, value in data.votes:
         if sid in ids:
             latest[(pid, sid)] = value
-    db.session.execute(Vote.__table__.insert(), [
+    db.session.execute(insert(Vote), [
         {"conversation_id": conversation.id, "statement_id": ids[sid], "participant_id": participants[pid],
          "value": value, "created_at": now, "updated_at": now} for (pid, sid), value in latest.items()])
     counts = Counter((sid, value) for (_pid, sid), value in latest.items())

@@ -100,7 +100,7 @@ def find_participant(conversation: Conversation, user: Actor, browser_token: str
     return db.session.scalar(select(Participant).where(Participant.conversation_id == conversation.id, where))
 
 
-def visible_statements_query(conversation: Conversation):  # type: ignore[no-untyped-def]
+def visible_statements_query(conversation: Conversation):
     return select(Statement).where(Statement.conversation_id == conversation.id,
                                    Statement.state == StatementState.ACCEPTED, Statement.hidden_at.is_(None))
 

@@ -31,7 +31,7 @@ def _browser_token(conversation: Conversation, *, create: bool) -> str | None:
     return session.get(BROWSER_KEY)
 
 
-def _participant(conversation: Conversation):  # type: ignore[no-untyped-def]
+def _participant(conversation: Conversation):
     return queries.find_participant(conversation, current_user, _browser_token(conversation, create=False))
 
 
