@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     signals.phase_dependents.connect(_phase_dependents, sender=app, weak=False)
     signals.content_visibility_changed.connect(_visibility_changed, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
+    signals.opinion_groups.connect(_opinion_groups, sender=app, weak=False)
     register_moderation_target(app, "conversation_statements", ModerationTarget(
         Statement, _l("Statement in a conversation"), lambda o: o.conversation.process_id, lambda o: o.author_id,
         lambda o: url_for("conversations.detail", slug=o.conversation.process.slug,
@@ -87,6 +88,29 @@ def _visibility_changed(app: Any, *, item: Any, **_: Any) -> None:
 
     if isinstance(item, Statement):
         recount_visible_statements(item.conversation)
+
+
+def _opinion_groups(app: Any, *, process: Any, members: bool = True, **_: Any) -> dict[str, Any] | None:
+    """The groups of the process's first analysed conversation, for "broad support" orders."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from .analysis import latest
+    from .models import Participant
+    from .queries import conversations_of
+
+    for conversation in conversations_of(process):
+        analysis = latest(conversation)
+        if analysis is None or analysis.k < 2:
+            continue
+        found: dict[str, Any] = {"sizes": [g["size"] for g in analysis.groups]}
+        if members:
+            found["members"] = dict(db.session.execute(
+                select(Participant.user_id, Participant.group).where(
+                    Participant.conversation_id == conversation.id, Participant.user_id.is_not(None),
+                    Participant.in_conversation.is_(True), Participant.group.is_not(None))).all())
+        return found
+    return None
 
 
 def _seed(app: Any, **_: Any) -> str | None:

@@ -40,6 +40,9 @@ process_figures = _signals.signal("process-figures")
 process_actions = _signals.signal("process-actions")
 #: sections of the process administration page: (app, process) -> Block | None
 process_admin_blocks = _signals.signal("process-admin-blocks")
+#: the opinion groups of a process's conversation, for "broad support" orders:
+#: (app, process, members=bool) -> {"members": {user_id: group}, "sizes": [people per group]} | None
+opinion_groups = _signals.signal("opinion-groups")
 #: `flask seed-demo`: each feature adds its demo content: (app) -> a line to print | None
 seed_demo = _signals.signal("seed-demo")
 #: why a phase cannot be deleted: (app, phase) -> translated message | None

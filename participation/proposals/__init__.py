@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     signals.process_figures.connect(_figures, sender=app, weak=False)
     signals.process_actions.connect(_actions, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
+    signals.process_proposals.connect(_process_proposals, sender=app, weak=False)
     register_notification_kind(
         app, "proposal.commented", _l("New comment on the proposal “%(title)s”."),
         lambda n: url_for("proposals.detail", proposal_id=n.target_id) + "#comments")
@@ -34,6 +35,10 @@ def init_app(app: Flask) -> None:
         Comment, _l("Comment"), _comment_process, lambda o: o.author_id,
         lambda o: url_for("proposals.detail", proposal_id=o.proposal_id) + f"#comment-{o.id}",
         lambda o: o.body, Comment.author_id))
+    from ..core.registry import register_upload_owner
+    from .queries import can_read_proposal_image, proposals_using_upload
+
+    register_upload_owner(app, "proposal_images", proposals_using_upload, can_read_proposal_image)
 
 
 def _comment_process(comment: Any) -> int | None:
@@ -48,13 +53,15 @@ def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:
     from sqlalchemy import func, select
 
     from ..extensions import db
-    from .models import Proposal, State
+    from .models import Comment, Proposal, State
 
+    # Public figures count what the public can see: hidden proposals and comments are left out.
+    visible = (Proposal.process_id == process.id, Proposal.hidden_at.is_(None))
     proposals, supports = db.session.execute(
         select(func.count(Proposal.id), func.coalesce(func.sum(Proposal.supports_count), 0))
-        .where(Proposal.process_id == process.id, Proposal.state != State.WITHDRAWN)).one()
-    comments = db.session.scalar(select(func.coalesce(func.sum(Proposal.comments_count), 0))
-                                 .where(Proposal.process_id == process.id)) or 0
+        .where(*visible, Proposal.state != State.WITHDRAWN)).one()
+    comments = db.session.scalar(select(func.count(Comment.id)).join(Proposal).where(
+        *visible, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))) or 0
     return [(str(_l("Number of proposals")), proposals), (str(_l("Number of supports")), int(supports)),
             (str(_l("Number of comments")), int(comments))]
 
@@ -74,6 +81,29 @@ def _actions(app: Any, *, process: Any, user: Any, **_: Any) -> list[tuple[str, 
     if db.session.scalar(select(Proposal.id).where(Proposal.process_id == process.id).limit(1)):
         actions.append((str(_l("See the proposals")), url_for("proposals.index", slug=process.slug)))
     return actions
+
+
+def _process_proposals(app: Any, *, process: Any, **_: Any) -> list[dict]:
+    """Every proposal of `process` as a plain dict, for features that report on them (accountability,
+    budgets): hidden ones without their text, answers only once published."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from ..extensions import db
+    from .models import STATE_LABELS, Proposal
+
+    rows = []
+    query = (select(Proposal).where(Proposal.process_id == process.id).order_by(Proposal.id)
+             .options(selectinload(Proposal.answers)))
+    for p in db.session.scalars(query):
+        answers = [a for a in p.answers if a.published_at is not None]
+        hidden = p.hidden_at is not None
+        rows.append({"id": p.id, "title": "" if hidden else p.title, "state": str(p.state),
+                     "state_label": str(STATE_LABELS[p.state]), "answer": "" if hidden or not answers
+                     else answers[-1].text, "created_at": p.created_at, "author_id": p.author_id,
+                     "cost": int(answers[-1].cost) if answers and answers[-1].cost is not None else None,
+                     "url": url_for("proposals.detail", proposal_id=p.id), "hidden": hidden})
+    return rows
 
 
 def _seed(app: Any, **_: Any) -> str | None:

@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
+from ..core import signals
+from ..core.bridging import bridging, support_breadth
 from ..core.errors import NotFound
 from ..core.models import Follow
 from ..core.permissions import is_signed_in
@@ -28,9 +30,9 @@ PER_PAGE = 20
 MAX_PAGE = 100_000
 RANDOM_PRIME = 2_147_483_647  # visitors' random-order seeds are 1 .. RANDOM_PRIME - 1
 RANDOM_SPAN = 2**31  # Proposal.random_key is in 0 .. RANDOM_SPAN - 1
-SORTS = ("random", "most_supported", "most_commented", "newest")
+SORTS = ("random", "most_supported", "most_commented", "newest", "broad")
 STATE_FILTERS = ("all", "not_answered", "evaluating", "accepted", "rejected", "withdrawn")
-COMMENT_ORDERS = ("oldest", "newest", "best")
+COMMENT_ORDERS = ("oldest", "newest", "best", "bridging")
 
 
 def _viewer_id(user: Actor) -> int | None:
@@ -134,7 +136,12 @@ def list_proposals(process: Process, user: Actor, *, state: str = "all", sort: s
         "newest": (Proposal.created_at.desc(), Proposal.id.desc()),
     }
     order = orders.get(sort)
-    if order is None:
+    groups = opinion_groups(process) if sort == "broad" else None
+    if sort == "broad" and groups is None:
+        order = orders["most_supported"]  # no opinion groups in this process: the nearest order
+    if groups is not None:
+        items = _broad_page(conditions, groups, (page - 1) * per_page, per_page)
+    elif order is None:
         items = _random_page(conditions, seed, (page - 1) * per_page, per_page)
     else:
         items = list(db.session.scalars(
@@ -165,6 +172,33 @@ def geojson(process: Process, bbox: tuple[float, float, float, float] | None, li
                        "supports": p.supports_count, "url": url_for("proposals.detail", proposal_id=p.id)},
     } for p in rows[:limit]]
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > limit}
+
+
+def opinion_groups(process: Process, *, members: bool = True) -> dict[str, Any] | None:
+    """The opinion groups of the process's conversation (`signals.opinion_groups`), if it has one:
+    {"members": {user_id: group}, "sizes": [people per group]} (without members: only the sizes)."""
+    for found in signals.collect(signals.opinion_groups, process=process, members=members):
+        if found and found.get("sizes"):
+            return found
+    return None
+
+
+def _broad_page(conditions: list[Any], groups: dict[str, Any], offset: int, limit: int) -> list[Proposal]:
+    """Proposals ranked by how broadly their support spans the opinion groups (group-informed
+    support: the product over groups of (supporters + 1) / (members + 2))."""
+    members: dict[int, int] = groups["members"]
+    sizes: list[int] = groups["sizes"]
+    ids = list(db.session.scalars(select(Proposal.id).where(*conditions)))
+    per_group: dict[int, list[int]] = {pid: [0] * len(sizes) for pid in ids}
+    for proposal_id, user_id in db.session.execute(
+            select(Support.proposal_id, Support.user_id).join(Proposal, Proposal.id == Support.proposal_id)
+            .where(*conditions)):
+        group = members.get(user_id)
+        if group is not None and 0 <= group < len(sizes):
+            per_group[proposal_id][group] += 1
+    ranked = sorted(ids, key=lambda pid: (-support_breadth(per_group[pid], sizes), -pid))[offset:offset + limit]
+    found = {p.id: p for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ranked)))}
+    return [found[pid] for pid in ranked if pid in found]
 
 
 # --- supports -----------------------------------------------------------------------------------
@@ -201,6 +235,8 @@ def comment_tree(proposal: Proposal, order: str = "oldest") -> list[tuple[Commen
         "newest": lambda c: (-c.created_at.timestamp(), -c.id),
         "best": lambda c: (-c.score, c.created_at, c.id),
     }
+    if order == "bridging":
+        keys["bridging"] = _bridging_key(comments)
     key = keys.get(order, keys["oldest"])
     out: list[tuple[Comment, int]] = []
 
@@ -251,3 +287,32 @@ def held_answers_to_publish(user: Actor, process: Process) -> int:
     if not permissions.can_publish_answers(user, process):
         return 0
     return len(held_answers(process))
+
+
+def proposals_using_upload(upload_id: int) -> list[Proposal]:
+    """The proposals showing this upload (for `core.uploads`: served only if one is readable)."""
+    from .models import ProposalImage
+
+    return list(db.session.scalars(select(Proposal).join(ProposalImage).where(
+        ProposalImage.upload_id == upload_id)))
+
+
+def can_read_proposal_image(user: Actor, proposal: Proposal) -> bool:
+    return can_view_process(user, proposal.process) and permissions.can_read_proposal(user, proposal)
+
+
+def _bridging_key(comments: list[Comment]) -> Callable[[Comment], tuple[Any, ...]]:
+    """Broad support (幅広い支持): comments liked across the divide first (Community Notes' bridging
+    model on up/down votes: rank by the intercept among comments with 5+ votes and a small factor),
+    then the others by score."""
+    ids = [c.id for c in comments]
+    rows = db.session.execute(select(CommentVote.user_id, CommentVote.comment_id, CommentVote.value)
+                              .where(CommentVote.comment_id.in_(ids))).all() if ids else []
+    scores = bridging(rows)
+
+    def key(comment: Comment) -> tuple[Any, ...]:
+        score = scores.get(comment.id)
+        if score is not None and score.eligible:
+            return (0, -score.intercept, comment.created_at, comment.id)
+        return (1, -comment.score, comment.created_at, comment.id)
+    return key

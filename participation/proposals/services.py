@@ -131,6 +131,7 @@ def submit_proposal(process: Process, author: User, data: dict[str, Any]) -> Pro
     db.session.add(proposal)
     db.session.flush()
     notifications.follow(author, proposal)
+    signals.send(signals.proposal_published, proposal=proposal)
     return proposal
 
 
@@ -159,7 +160,7 @@ def withdraw_proposal(user: User, proposal: Proposal) -> Proposal:
 
 
 def follow(user: User, proposal: Proposal) -> None:
-    notifications.follow(user, proposal)
+    notifications.follow(user, proposal)  # refuses blocked accounts and hidden proposals
 
 
 def unfollow(user: User, proposal: Proposal) -> None:
@@ -178,6 +179,7 @@ def recount_supports(proposal: Proposal) -> None:
 
 def support(user: User, proposal: Proposal) -> Proposal:
     """Support once, while the phase allows it, within the process's support limit."""
+    ensure_can_post(user, on=proposal)
     process = proposal.process
     require(process, Capability.SUPPORT, user)
     if not proposal.takes_supports:
@@ -204,6 +206,7 @@ def support(user: User, proposal: Proposal) -> Proposal:
 
 
 def unsupport(user: User, proposal: Proposal) -> Proposal:
+    ensure_can_post(user)
     require(proposal.process, Capability.SUPPORT, user)
     lock_row(Proposal, proposal.id)
     removed = cast(CursorResult[Any], db.session.execute(delete(Support).where(
@@ -227,7 +230,7 @@ def recount_comments(proposal: Proposal) -> None:
 def add_comment(user: User, proposal: Proposal, body: str, alignment: int = 0,
                 parent_id: int | None = None, language: str = "ja") -> Comment:
     """A comment (or a reply, at most MAX_COMMENT_DEPTH deep) while the phase takes comments."""
-    ensure_can_post(user)
+    ensure_can_post(user, on=proposal)
     require(proposal.process, Capability.COMMENT, user)
     if proposal.is_withdrawn:
         raise Conflict(_l("A withdrawn proposal cannot be commented on."))
@@ -280,6 +283,7 @@ def delete_comment(user: User, comment: Comment, proposal: Proposal) -> Comment:
 
 def vote_comment(user: User, comment: Comment, value: int) -> Comment:
     """Vote a comment up (1) or down (-1); the same vote again takes it back."""
+    ensure_can_post(user, on=comment)
     if value not in (1, -1):
         raise InvalidInput(VOTE_UP_OR_DOWN)
     if permissions.is_author(user, comment):

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..core import geo, notifications
+from ..core import geo, notifications, signals
 from ..core.actions import form_status, submit
 from ..core.errors import ServiceError
 from ..core.forms import attach_error
@@ -62,7 +62,8 @@ def index(slug: str):
     return render_template("proposals/index.html", process=process, listing=listing, state=state,
                            sort=sort, q=q, flags=flags, query_args=query_args,
                            propose=is_allowed(process, Capability.PROPOSE, current_user),
-                           held=queries.held_answers_to_publish(current_user, process))
+                           held=queries.held_answers_to_publish(current_user, process),
+                           broad_available=queries.opinion_groups(process, members=False) is not None)
 
 
 @bp.get("/processes/<slug>/proposals.geojson")
@@ -119,6 +120,7 @@ def _detail(proposal, *, status: int = 200, error: str | None = None, comment_fo
         held=queries.held_answers_of(current_user, proposal),
         answer_form=AnswerForm(formdata=None) if permissions.can_answer_proposal(current_user, proposal) else None,
         versions=proposal.versions,
+        outcome_blocks=signals.collect(signals.proposal_outcome_blocks, proposal=proposal),
     ), status
 
 
