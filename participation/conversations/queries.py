@@ -15,7 +15,7 @@ from ..extensions import db
 from ..processes.models import Process, city_today
 from ..processes.queries import get_process_by_slug
 from . import permissions
-from .models import SIMILAR_SHOWN, Conversation, Participant, Statement, StatementState, Vote
+from .models import SIMILAR_SHOWN, Analysis, Conversation, Participant, Statement, StatementState, Vote
 from .routing import Candidate, choose_next
 
 NOT_FOUND = _l("This conversation does not exist.")
@@ -207,3 +207,8 @@ def get_for_manage_or_moderate(actor: Actor, conversation_id: int) -> Conversati
     if not permissions.can_moderate_statements(actor, conversation):
         raise PermissionDenied(_l("Only facilitators and moderators of this process can review statements."))
     return conversation
+
+
+def groups_count(conversation: Conversation) -> int:
+    """How many opinion groups the last analysis found (without loading the analysis itself)."""
+    return db.session.scalar(select(Analysis.k).where(Analysis.conversation_id == conversation.id)) or 0

@@ -50,7 +50,7 @@ def _page(conversation: Conversation, *, chosen: int | None = None, error: str |
     return render_template("conversations/detail.html", conversation=conversation, process=conversation.process,
                            decision=decision, statement=statement, form=VoteForm(), error=error,
                            progress=queries.progress(conversation, participant), vote_labels=VOTE_LABELS,
-                           participant=participant, analysis=analysis.latest(conversation)), status
+                           participant=participant, groups=queries.groups_count(conversation)), status
 
 
 @bp.get("/processes/<slug>/conversations/<int:conversation_id>")
