@@ -126,8 +126,15 @@ def recompute(conversation: Conversation, *, random_seed: int = 0) -> Analysis:
                    "gic_agree": float(gic[sid].agree) if sid in gic else None,
                    "gic_disagree": float(gic[sid].disagree) if sid in gic else None}
         for sid in sids}
-    analysis.consensus = [int(g.statement) for g in result.gic_top("agree") if g.statement in visible]
-    analysis.rejections = [int(g.statement) for g in result.gic_top("disagree") if g.statement in visible]
+    def shared(sid: int, column: int) -> bool:
+        """Most of every group that saw it agreed (column 0) or disagreed (column 1)."""
+        counts = per_group.get(sid) or []
+        return bool(counts) and all(c[2] > 0 and c[column] * 2 > c[2] for c in counts)
+
+    analysis.consensus = [int(g.statement) for g in result.gic_top("agree")
+                          if g.statement in visible and shared(int(g.statement), 0)]
+    analysis.rejections = [int(g.statement) for g in result.gic_top("disagree")
+                           if g.statement in visible and shared(int(g.statement), 1)]
     analysis.divisive = [sid for sid in sorted(visible & set(stats), key=lambda s: (-stats[s].extremity, s))
                          if stats[sid].n_seen >= 5][:DIVISIVE_SHOWN]
     analysis.groups = groups
