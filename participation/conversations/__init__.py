@@ -16,12 +16,12 @@ def init_app(app: Flask) -> None:
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import ModerationTarget, register_moderation_target
-    from . import admin, permissions
+    from . import admin, jobs, permissions
     from .cli import conversations_cli
     from .models import Statement
     from .views import bp
 
-    assert admin.bp is bp  # the staff pages share the blueprint
+    assert admin.bp is bp and jobs.recompute_conversation  # staff pages share the blueprint; tasks known
     app.register_blueprint(bp)
     app.cli.add_command(conversations_cli)
     app.config.setdefault("CONVERSATION_RECOMPUTE_VOTES", 20)

@@ -1,8 +1,9 @@
 """Recomputing a conversation: votes from the database through the pure engine, results stored.
 
-Pages read only what is stored here (groups, positions, per-statement figures); a recompute runs
-after `CONVERSATION_RECOMPUTE_VOTES` new votes or `CONVERSATION_RECOMPUTE_SECONDS` after the last
-one, whichever comes first, and from `flask conversations recompute`.
+Pages read only what is stored here (groups, positions, per-statement figures); a recompute runs as
+a background job (`jobs.py`) after `CONVERSATION_RECOMPUTE_VOTES` new votes or
+`CONVERSATION_RECOMPUTE_SECONDS` after the last one, whichever comes first, and from
+`flask conversations recompute`.
 """
 from __future__ import annotations
 
@@ -170,8 +171,3 @@ def latest(conversation: Conversation) -> Analysis | None:
     return db.session.scalar(select(Analysis).where(Analysis.conversation_id == conversation.id))
 
 
-def recompute_if_due(conversation: Conversation) -> Analysis | None:
-    analysis = latest(conversation)
-    if is_due(conversation, analysis):
-        return recompute(conversation)
-    return analysis

@@ -14,7 +14,7 @@ from ..core.i18n import current_language
 from ..core.models import User
 from ..core.services import parse_id
 from ..extensions import db
-from . import analysis, permissions, queries, report, services
+from . import analysis, jobs, permissions, queries, report, services
 from .forms import StatementForm, VoteForm
 from .models import VOTE_LABELS, Conversation, VoteValue
 
@@ -75,7 +75,7 @@ def vote(slug: str, conversation_id: int):
     except ServiceError as exc:
         db.session.rollback()
         return _page(conversation, error=str(exc.message), status=exc.status_code)
-    analysis.recompute_if_due(conversation)
+    jobs.schedule_if_due(conversation)
     if request.form.get("next") == "my-votes":
         flash(_("Your vote has been changed."), "success")
         return redirect(url_for("conversations.my_votes", slug=slug, conversation_id=conversation.id))

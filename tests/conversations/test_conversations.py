@@ -379,3 +379,26 @@ def test_csv_exports_neutralise_formulas(app, client, login, make_user, make_con
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and body.startswith("\ufeff")
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
+
+
+def test_enough_votes_recompute_the_groups_in_the_background(app, client, login, make_user, make_conversation,
+                                                             post_form):
+    from participation.processes.models import Process
+
+    cid, sids, _ = make_conversation(statements=4)
+    app.config["CONVERSATION_RECOMPUTE_VOTES"] = 3
+    with app.app_context():
+        slug = db.session.get(Process, _c(cid).process_id).slug
+    login(make_user())
+    page = f"/processes/{slug}/conversations/{cid}"
+
+    def vote(sid):
+        post_form(page + "/vote", {"statement_id": str(sid), "vote": "agree"}, page=page)
+        with app.app_context():
+            stored = analysis.latest(_c(cid))
+            return (stored.votes if stored else None), _c(cid).votes_since_analysis
+
+    assert vote(sids[0]) == (1, 0)  # the first vote gives the conversation its first analysis
+    assert vote(sids[1]) == (1, 1)  # then it waits for 3 new votes (or 5 minutes)
+    assert vote(sids[2]) == (1, 2)
+    assert vote(sids[3]) == (4, 0)
