@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from participation.extensions import db
 
-from ..conftest import CSRF_RE
+from ..conftest import CSRF_RE, session_token_of
 from .test_authorization import MATRIX, build_world
 
 FIELDS = ["title", "body", "text", "note", "reason", "details", "email", "password", "confirm",
@@ -19,11 +19,22 @@ FIELDS = ["title", "body", "text", "note", "reason", "details", "email", "passwo
           "alignment", "value", "action", "state", "cost", "justification", "step", "type", "text_ja",
           "options", "rows", "max_choices", "phase_id", "template_id", "duplicate_of_id", "target_type",
           "target_id", "support_limit", "support_threshold", "language", "role", "direction",
-          "planned_period", "address", "q", "next", "shown_nearby", "hide_all", "publish", "free_text"]
+          "planned_period", "address", "q", "next", "shown_nearby", "hide_all", "publish", "free_text",
+          "name", "contact", "rate_limit",
+          # meetings
+          "kind", "starts_at", "ends_at", "capacity", "online_url", "accessibility", "minutes_ja",
+          "attendance_count", "code", "proposal_id", "registration_opens_at",
+          # mail settings and alerts (issue 15)
+          "proposals", "issues", "comments", "moderation", "meetings", "other", "radius_m", "area_id",
+          "process_id", "near-latitude", "near-longitude", "near-radius_m", "near-email", "area-area_id",
+          # conversations
+          "statement_id", "vote", "topic_ja", "topic_en", "description_en", "seeds", "allow_anonymous",
+          "allow_statements", "confirmed"]
 
 FREE_TEXT = ["title", "body", "text", "note", "details", "display_name", "title_ja", "title_en",
              "description_ja", "justification", "text_ja", "options", "rows", "planned_period", "address",
-             "q", "next", "shown_nearby", "password", "confirm", "email", "reason"]
+             "q", "next", "shown_nearby", "password", "confirm", "email", "reason", "name", "topic_ja", "topic_en",
+             "description_en", "seeds"]
 
 BAD_BODIES = {
     "overlong": {f: "長" * 30_000 for f in FIELDS},
@@ -57,7 +68,7 @@ def client_for(app, world, role):
     client = app.test_client()
     if role != "anonymous":
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(world["users"][role]), True
+            session["_user_id"], session["_fresh"] = session_token_of(app, world["users"][role]), True
     page = client.get("/auth/login" if role == "anonymous" else "/account/")
     return client, CSRF_RE.search(page.get_data(as_text=True)).group(1)
 
@@ -146,6 +157,16 @@ FUZZ_FORMS = {
     "flag": ("/moderation/flag", "resident",
              {"target_type": st.sampled_from(["proposals", "issues", "users", "x"]), "target_id": NUMBERISH,
               "reason": TEXT, "details": TEXT}),
+    "vote": ("/processes/square/conversations/{conversation}/vote", "resident",
+             {"statement_id": NUMBERISH, "vote": st.sampled_from(["agree", "disagree", "pass", "1", "-1", "x", ""])}),
+    "statement": ("/processes/square/conversations/{conversation}/statements/new", "resident",
+                  {"text": TEXT, "confirmed": st.sampled_from(["", "1", "x"])}),
+    "meeting": ("/admin/processes/{process}/meetings/new", "admin",
+                {"title_ja": TEXT, "kind": st.sampled_from(["info_session", "workshop", "x"]),
+                 "type": st.sampled_from(["in_person", "online", "hybrid", ""]), "starts_at": TEXT,
+                 "ends_at": st.sampled_from(["2031-01-01T10:00", "2031-01-01T09:00", "", "x"]),
+                 "address": TEXT, "latitude": NUMBERISH, "longitude": NUMBERISH, "online_url": TEXT,
+                 "capacity": NUMBERISH, "accessibility": st.sampled_from(["wheelchair", "x", ""])}),
 }
 
 
