@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from ..core import signals
     from ..core.features import expose_predicates
-    from ..core.registry import ModerationTarget, register_moderation_target
+    from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
     from . import admin, jobs, permissions
     from .cli import conversations_cli
     from .models import Statement
@@ -34,11 +34,28 @@ def init_app(app: Flask) -> None:
     signals.content_visibility_changed.connect(_visibility_changed, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
     signals.opinion_groups.connect(_opinion_groups, sender=app, weak=False)
+    register_notification_kind(
+        app, "conversation.statement_accepted", _l("Your statement “%(text)s” is now shown to participants."),
+        _statement_url)
+    register_notification_kind(
+        app, "conversation.statement_rejected",
+        _l("Your statement “%(text)s” was not accepted. Reason: %(reason)s"), _statement_url)
     register_moderation_target(app, "conversation_statements", ModerationTarget(
         Statement, _l("Statement in a conversation"), lambda o: o.conversation.process_id, lambda o: o.author_id,
         lambda o: url_for("conversations.detail", slug=o.conversation.process.slug,
                           conversation_id=o.conversation_id, statement=o.id),
         lambda o: o.text, Statement.author_id))
+
+
+def _statement_url(notification: Any) -> str:
+    from ..extensions import db
+    from .models import Statement
+
+    statement = db.session.get(Statement, notification.target_id)
+    if statement is None:
+        return url_for("processes.index")
+    return url_for("conversations.detail", slug=statement.conversation.process.slug,
+                   conversation_id=statement.conversation_id)
 
 
 def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:

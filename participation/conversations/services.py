@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..core import audit, clock
+from ..core import audit, clock, notifications
 from ..core.errors import Conflict, InvalidInput, PermissionDenied
 from ..core.i18n import clean_translated
 from ..core.models import User
@@ -278,6 +278,9 @@ def accept_statement(actor: User, statement: Statement) -> None:
     db.session.flush()
     _bump(conversation, statements=1 if statement.hidden_at is None else 0)
     audit.record(actor, "statement.accept", statement)
+    if statement.author_id:
+        notifications.notify_users([statement.author_id], statement, "conversation.statement_accepted",
+                                   {"text": statement.text[:60]})
 
 
 def reject_statement(actor: User, statement: Statement, reason: str | None) -> None:
@@ -290,6 +293,9 @@ def reject_statement(actor: User, statement: Statement, reason: str | None) -> N
     statement.state, statement.decided_at, statement.reject_reason = StatementState.REJECTED, clock.now(), reason
     db.session.flush()
     audit.record(actor, "statement.reject", statement, after={"reason": reason})
+    if statement.author_id:
+        notifications.notify_users([statement.author_id], statement, "conversation.statement_rejected",
+                                   {"text": statement.text[:60], "reason": reason[:200]})
 
 
 def recount_visible_statements(conversation: Conversation) -> None:

@@ -204,6 +204,13 @@ def test_pre_moderated_statements_wait_and_rejection_needs_a_reason(app, make_us
         with pytest.raises(Conflict):
             services.accept_statement(_u(facilitator), second)
         assert participant is not None
+        db.session.commit()
+    with app.test_request_context("/"):
+        from participation.core import notifications
+
+        told = [notifications.render(n)[0] for n in notifications.recent(_u(resident))]
+        assert any("掲載されませんでした。理由：同じ内容の意見がすでにあります。" in t for t in told)
+        assert any("参加者に表示されるようになりました" in t for t in told)
 
 
 def test_similar_statements_are_shown_before_adding(app, client, login, make_user, make_conversation, post_form):
