@@ -32,7 +32,7 @@ seed: db
 	$(BIN)/flask seed-demo
 
 run: translations seed
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask jobs run-all --host 127.0.0.1 --port 5000
 
 test: install-test
 	$(BIN)/ruff check .

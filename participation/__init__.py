@@ -121,6 +121,7 @@ MODEL_MODULES = (
     "participation.alerts.models",
     "participation.meetings.models",
     "participation.budgets.models",
+    "participation.core.verification",
     "participation.accountability.models",
     "participation.api.models",
 )
@@ -171,7 +172,7 @@ def _init_extensions(app: Flask) -> None:
 # in which `flask seed-demo` fills them. Each package has `init_app(app)`: blueprint, CLI, signal
 # receivers, notification kinds, moderation targets, template globals.
 FEATURES = ("processes", "proposals", "surveys", "conversations", "issues", "moderation", "meetings", "budgets",
-            "accountability", "api", "alerts")
+            "accountability", "verifications", "api", "alerts")
 
 
 def _register_features(app: Flask) -> None:

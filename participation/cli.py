@@ -226,6 +226,9 @@ def seed_demo():
 
 
 def register_cli(app: Flask) -> None:
+    from .core import cli as core_cli
+
+    core_cli.init_app(app)  # uploads clean, backup, restore
     app.cli.add_command(users_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(seed_demo)

@@ -84,6 +84,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: ignore them).
+    TRUSTED_PROXIES = int(_env_float("TRUSTED_PROXIES", 0))
+    # Strict-Transport-Security max-age in seconds (0: not sent; production sends a year).
+    HSTS_SECONDS = int(_env_float("HSTS_SECONDS", 0))
 
     # Rate limits (Flask-Limiter). memory:// by default; e.g. redis://localhost:6379 in production.
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
@@ -101,13 +105,36 @@ class Config:
     PROPOSAL_EDIT_MINUTES = int(_env_float("PROPOSAL_EDIT_MINUTES", 15))
 
     # Accounts
-    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"
+
+
+    # Background jobs (Huey): sqlite (instance/huey.sqlite3, the default) | redis (REDIS_URL) | immediate
+    REDIS_URL = os.environ.get("REDIS_URL")
+    TASK_QUEUE = os.environ.get("TASK_QUEUE", "redis" if os.environ.get("REDIS_URL") else "sqlite")
+
+    # Mail (Flask-Mailman). console: written to the log and to instance/mail/ (the default).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(_env_float("MAIL_PORT", 25))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost")
+    MAIL_TIMEOUT = int(_env_float("MAIL_TIMEOUT", 10))
+    # Links in mails are built from this address, never from a request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Unconfirmed accounts may post at once, but no longer after this many days.
+    UNCONFIRMED_POSTING_DAYS = int(_env_float("UNCONFIRMED_POSTING_DAYS", 2))
+    # Departments get a daily list (07:00 city time) of their reports still open after this many days.
+    ISSUE_OVERDUE_DAYS = int(_env_float("ISSUE_OVERDUE_DAYS", 5))
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = int(_env_float("HSTS_SECONDS", 31536000))
 
 
 class TestConfig(Config):
@@ -119,3 +146,6 @@ class TestConfig(Config):
     SERVER_NAME = None
     # Hashing strength is not under test; a cheap method keeps the suite fast.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    TASK_QUEUE = "immediate"
+    MAIL_BACKEND = "locmem"
+    PUBLIC_URL = "http://localhost"

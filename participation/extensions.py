@@ -5,9 +5,11 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from huey import MemoryHuey
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -38,3 +40,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+mail = Mail()
+# Background jobs. Created unbound (in memory, immediate); core.jobs.init_app gives it the storage
+# that TASK_QUEUE names: SQLite in instance/ (default), Redis (REDIS_URL) or immediate (tests).
+huey = MemoryHuey("participation", immediate=True)

@@ -13,7 +13,9 @@ def _ours(tag: str, attrs: dict) -> bool:
         return (attrs.get("src") or "").startswith("/static/")
     if tag == "link":
         href = attrs.get("href") or ""
-        return href.startswith("/static/") or (attrs.get("rel") == "icon" and href == "data:,")
+        feed = attrs.get("rel") == "alternate" and attrs.get("type") == "application/atom+xml" \
+            and href.startswith("/feeds/")  # the page's Atom feeds (alerts)
+        return href.startswith("/static/") or (attrs.get("rel") == "icon" and href == "data:,") or feed
     if tag == "meta":
         return "http-equiv" not in attrs
     if tag == "img":

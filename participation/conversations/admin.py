@@ -106,6 +106,15 @@ def admin_toggle(conversation_id: int):
     return redirect(url_for("conversations.admin_edit", conversation_id=conversation.id))
 
 
+def _after_review(conversation: Conversation):
+    """Facilitators go back to the review queue; moderators (who may review but not manage the
+    conversation) to the conversation itself, never to the facilitators' page."""
+    if permissions.can_manage_conversation(current_user, conversation):
+        return redirect(url_for("conversations.admin_edit", conversation_id=conversation.id) + "#review")
+    return redirect(url_for("conversations.detail", slug=conversation.process.slug,
+                            conversation_id=conversation.id))
+
+
 @bp.post("/admin/conversations/<int:conversation_id>/statements/<int:statement_id>/<action>")
 @login_required
 def admin_review(conversation_id: int, statement_id: int, action: str):
@@ -116,7 +125,7 @@ def admin_review(conversation_id: int, statement_id: int, action: str):
             abort(400)
         services.accept_statement(current_user, statement)
         flash(_("The statement is now shown to participants."), "success")
-        return redirect(url_for("conversations.admin_edit", conversation_id=conversation.id) + "#review")
+        return _after_review(conversation)
     if action != "reject":
         abort(404)
     form = RejectForm()
@@ -124,7 +133,11 @@ def admin_review(conversation_id: int, statement_id: int, action: str):
         ok, _result = submit(form, lambda: services.reject_statement(current_user, statement, form.reason.data),
                              _("The statement has been rejected; its author sees the reason."))
         if ok:
-            return redirect(url_for("conversations.admin_edit", conversation_id=conversation.id) + "#review")
+            return _after_review(conversation)
+    if not permissions.can_manage_conversation(current_user, conversation):
+        # The facilitators' page (settings, exports) is not theirs: say what was wrong, nothing more.
+        errors = [str(e) for e in form.reason.errors] or [_("Please give the reason, so the author understands.")]
+        abort(400, description=errors[0])
     return _manage_page(conversation, status=400, reject_form=form)
 
 

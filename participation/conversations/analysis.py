@@ -8,7 +8,7 @@ a background job (`jobs.py`) after `CONVERSATION_RECOMPUTE_VOTES` new votes or
 from __future__ import annotations
 
 import string
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -156,15 +156,22 @@ def recompute(conversation: Conversation, *, random_seed: int = 0) -> Analysis:
     return analysis
 
 
-def is_due(conversation: Conversation, analysis: Analysis | None) -> bool:
+def is_due(conversation: Conversation, computed_at: datetime | None) -> bool:
+    """Whether a recompute is due, given when the last one ran (`computed_at`, None if never)."""
     if conversation.votes_count == 0 or conversation.votes_since_analysis <= 0:
         return False
-    if analysis is None:
+    if computed_at is None:
         return True
     if conversation.votes_since_analysis >= current_app.config.get("CONVERSATION_RECOMPUTE_VOTES", 20):
         return True
     seconds = current_app.config.get("CONVERSATION_RECOMPUTE_SECONDS", 300)
-    return clock.now() - analysis.computed_at >= timedelta(seconds=seconds)
+    return clock.now() - computed_at >= timedelta(seconds=seconds)
+
+
+def last_computed_at(conversation: Conversation) -> datetime | None:
+    """When the last analysis ran, without loading it (its state grows with the participants:
+    this is read after every vote)."""
+    return db.session.scalar(select(Analysis.computed_at).where(Analysis.conversation_id == conversation.id))
 
 
 def latest(conversation: Conversation) -> Analysis | None:

@@ -28,6 +28,7 @@ def import_cmd(folder: str, process_slug: str) -> None:
     try:
         conversation = import_folder(None, process, folder)
     except (ValueError, UnicodeDecodeError) as exc:
+        db.session.rollback()  # nothing half-imported
         raise click.ClickException(f"Not a Pol.is export folder: {exc}") from None
     db.session.commit()
     click.echo(f"Conversation {conversation.id}: {conversation.statements_count} statements, "

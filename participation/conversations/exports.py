@@ -3,8 +3,8 @@
 `participants-votes.csv` (one row per participant: id, group, counts, then one column per statement:
 1 agree, -1 disagree, 0 pass, empty unseen), `comments.csv` (statements with their counts and
 moderation: 1 accepted, 0 waiting, -1 moderated out) and `summary.csv` (key, value). Participants are
-numbered in the order they joined; no account, name or e-mail appears. Hidden statements are listed
-as moderated out and their text is withheld: hidden means hidden, in open data too.
+numbered in the order they joined; no account, name or e-mail appears. Hidden and rejected statements are
+listed as moderated out and their text is withheld: hidden means hidden, in open data too.
 """
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def comments(conversation: Conversation) -> str:
     header = ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"]
     rows = []
     for s in statements:
-        hidden = s.hidden_at is not None
+        hidden = s.hidden_at is not None or s.state is StatementState.REJECTED
         rows.append([int(s.created_at.timestamp() * 1000), s.created_at.isoformat(), s.id,
                      participants.get(s.participant_id, "") if s.participant_id else "",
                      s.agree_count, s.disagree_count, _moderated(s), "" if hidden else s.text])

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..core import jobs
 from ..extensions import db
-from .analysis import is_due, latest, recompute
+from .analysis import is_due, last_computed_at, recompute
 from .models import Conversation
 
 
@@ -28,12 +28,12 @@ def recompute_conversation(conversation_id: int) -> None:
 def sweep_conversations() -> None:
     """Every minute: recompute the conversations that have waited long enough."""
     for conversation in db.session.scalars(select(Conversation).where(Conversation.votes_since_analysis > 0)):
-        if is_due(conversation, latest(conversation)):
+        if is_due(conversation, last_computed_at(conversation)):
             recompute(conversation)
             db.session.commit()
 
 
 def schedule_if_due(conversation: Conversation) -> None:
     """Called after a vote: hand a recompute to the queue when one is due (runs after the commit)."""
-    if is_due(conversation, latest(conversation)):
+    if is_due(conversation, last_computed_at(conversation)):
         jobs.after_commit(recompute_conversation, conversation.id)

@@ -16,6 +16,7 @@ from sqlalchemy import insert, update
 from ..core import audit, clock
 from ..core.exports import FORMULA_STARTS
 from ..core.models import User
+from ..core.sanitize import clean_text
 from ..extensions import db
 from ..processes.models import Process
 from . import engine
@@ -37,35 +38,79 @@ def _cell(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2].startswith(FORMULA_STARTS) and text[1:2] else text
 
 
+MAX_POLIS_ID = 2**53  # ids beyond this are not Pol.is ids (and would overflow the engine's arrays)
+
+
+def _polis_id(text: str, what: str, where: str) -> int | None:
+    """A Pol.is id (a non-negative integer written in ASCII digits); None for a blank or label cell."""
+    text = text.strip()
+    if not text or not (text.isascii() and text.isdigit()):
+        return None
+    if len(text) > 16 or int(text) > MAX_POLIS_ID:
+        raise ValueError(f"{where}: {what} {text[:20]}… is too large for a Pol.is id")
+    return int(text)
+
+
+def _open_csv(folder: Path, name: str) -> list[list[str]]:
+    """All rows of one file, or a ValueError that says which file is unreadable and why."""
+    try:
+        with (folder / name).open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name} is not UTF-8 text (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise ValueError(f"{name} is not a readable CSV file: {exc}") from None
+    except OSError as exc:
+        raise ValueError(f"{name} cannot be read: {exc.strerror or exc}") from None
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ValueError(f"{name} is empty (no header row)")
+    return rows
+
+
 def read_folder(path: str | Path) -> PolisFolder:
+    """Read a Pol.is folder; anything malformed is a ValueError naming the file (never a traceback)."""
     folder, out = Path(path), PolisFolder()
     missing = [name for name in FILES[:2] if not (folder / name).is_file()]
     if missing:
         raise ValueError(f"missing {', '.join(missing)} in {folder}")
-    with (folder / "participants-votes.csv").open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        first = header.index("n-disagree") + 1 if "n-disagree" in header else 7
-        columns = [(j, int(name)) for j, name in enumerate(header) if j >= first and name.strip().isdigit()]
-        for row in reader:
-            if not row or not row[0].strip().isdigit():
-                continue
-            pid = int(row[0])
-            for j, sid in columns:
-                value = row[j].strip() if j < len(row) else ""
-                if value in ("1", "-1", "0", "1.0", "-1.0", "0.0"):
-                    out.votes.append((pid, sid, int(float(value))))
-    with (folder / "comments.csv").open(encoding="utf-8-sig", newline="") as fh:
-        for record in csv.DictReader(fh):
-            try:
-                sid = int(record["comment-id"])
-                moderated = int(record.get("moderated") or 0)
-            except (KeyError, ValueError):
-                continue
-            out.statements[sid] = (_cell(record.get("comment-body") or ""), moderated)
+    name = "participants-votes.csv"
+    header, *rows = _open_csv(folder, name)
+    header = [cell.strip() for cell in header]
+    if header[0] != "participant":
+        raise ValueError(f"{name}: the first column must be “participant”")
+    first = header.index("n-disagree") + 1 if "n-disagree" in header else 7
+    columns = []
+    for j, cell in enumerate(header):
+        sid = _polis_id(cell, "comment id", f"{name} header") if j >= first else None
+        if sid is not None:
+            columns.append((j, sid))
+    for number, row in enumerate(rows, 2):
+        pid = _polis_id(row[0], "participant id", f"{name} line {number}") if row else None
+        if pid is None:
+            continue
+        for j, sid in columns:
+            value = row[j].strip() if j < len(row) else ""
+            if value in ("1", "-1", "0", "1.0", "-1.0", "0.0"):
+                out.votes.append((pid, sid, int(float(value))))
+    name = "comments.csv"
+    header, *rows = _open_csv(folder, name)
+    header = [cell.strip() for cell in header]
+    for needed in ("comment-id", "comment-body"):
+        if needed not in header:
+            raise ValueError(f"{name}: no “{needed}” column")
+    at = {column: header.index(column) for column in ("comment-id", "comment-body", "moderated") if column in header}
+    for number, row in enumerate(rows, 2):
+        def cell(column: str, row: list[str] = row) -> str:
+            j = at.get(column)
+            return row[j] if j is not None and j < len(row) else ""
+        sid = _polis_id(cell("comment-id"), "comment id", f"{name} line {number}")
+        if sid is None:
+            continue
+        moderated = {"1": 1, "-1": -1}.get(cell("moderated").strip(), 0)
+        out.statements[sid] = (clean_text(_cell(cell("comment-body"))), moderated)
     if (folder / "summary.csv").is_file():
-        with (folder / "summary.csv").open(encoding="utf-8-sig", newline="") as fh:
-            out.summary = {row[0]: _cell(row[1]) for row in csv.reader(fh) if len(row) >= 2}
+        rows = _open_csv(folder, "summary.csv")
+        out.summary = {row[0]: clean_text(_cell(row[1])) for row in rows if len(row) >= 2}
     return out
 
 
@@ -91,6 +136,8 @@ def import_folder(actor: User | None, process: Process, path: str | Path) -> Con
     """A Pol.is conversation becomes a conversation of `process`: statements (with their moderation),
     anonymous participants and their votes; then one recompute."""
     data = read_folder(path)
+    if not data.statements:
+        raise ValueError("comments.csv lists no comments")
     topic = (data.summary.get("topic") or Path(path).name)[:200]
     conversation = Conversation(process_id=process.id, topic={"ja": topic, "en": topic},
                                 description={"ja": data.summary.get("conversation-description", "")[:5000]})
@@ -117,16 +164,19 @@ def import_folder(actor: User | None, process: Process, path: str | Path) -> Con
     for pid, sid, value in data.votes:
         if sid in ids:
             latest[(pid, sid)] = value
-    db.session.execute(insert(Vote), [
-        {"conversation_id": conversation.id, "statement_id": ids[sid], "participant_id": participants[pid],
-         "value": value, "created_at": now, "updated_at": now} for (pid, sid), value in latest.items()])
+    if latest:  # an empty executemany would insert one row of NULLs
+        db.session.execute(insert(Vote), [
+            {"conversation_id": conversation.id, "statement_id": ids[sid], "participant_id": participants[pid],
+             "value": value, "created_at": now, "updated_at": now} for (pid, sid), value in latest.items()])
     counts = Counter((sid, value) for (_pid, sid), value in latest.items())
-    db.session.execute(update(Statement), [
-        {"id": new_id, "agree_count": counts[(sid, 1)], "disagree_count": counts[(sid, -1)],
-         "pass_count": counts[(sid, 0)]} for sid, new_id in ids.items()])
+    if ids:
+        db.session.execute(update(Statement), [
+            {"id": new_id, "agree_count": counts[(sid, 1)], "disagree_count": counts[(sid, -1)],
+             "pass_count": counts[(sid, 0)]} for sid, new_id in ids.items()])
     per_participant = Counter(pid for (pid, _sid) in latest)
-    db.session.execute(update(Participant), [
-        {"id": participants[pid], "votes_count": count} for pid, count in per_participant.items()])
+    if per_participant:
+        db.session.execute(update(Participant), [
+            {"id": participants[pid], "votes_count": count} for pid, count in per_participant.items()])
     conversation.participants_count = len(participants)
     conversation.votes_count = len(latest)
     conversation.statements_count = sum(1 for _t, m in data.statements.values() if m == 1)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..core.errors import NotFound
 from ..core.models import User
+from ..core.services import parse_id
 from ..core.text import similarity
 from ..core.types import Actor
 from ..extensions import db
@@ -45,8 +46,11 @@ def get_in_process(slug: str, conversation_id: int, user: Actor) -> Conversation
     return get_conversation(conversation_id, user, process=get_process_by_slug(slug, user))
 
 
-def get_statement(conversation: Conversation, statement_id: int | None) -> Statement:
-    statement = db.session.get(Statement, statement_id) if statement_id else None
+def get_statement(conversation: Conversation, statement_id: object) -> Statement:
+    """A statement of this conversation, from an id as users send it (404 for anything else: text,
+    negative or out-of-range numbers would make the database driver fail instead)."""
+    number = parse_id(statement_id)
+    statement = db.session.get(Statement, number) if number is not None else None
     if statement is None or statement.conversation_id != conversation.id:
         raise NotFound(STATEMENT_NOT_FOUND)
     return statement

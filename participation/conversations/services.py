@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core import audit, clock, notifications
@@ -113,8 +113,8 @@ def add_seed_statements(actor: User, conversation: Conversation, texts: list[str
                             seed_order=start + i, state=StatementState.ACCEPTED, decided_at=clock.now())
                   for i, text in enumerate(cleaned, 1)]
     db.session.add_all(statements)
-    conversation.statements_count += len(statements)
     db.session.flush()
+    _bump(conversation, statements=len(statements))  # atomic: residents may be adding statements too
     audit.record(actor, "conversation.seed", conversation, after={"statements": len(statements)})
     return statements
 
@@ -244,9 +244,13 @@ def submit_statement(conversation: Conversation, user: Actor, text: str | None, 
     if not isinstance(user, User) or not permissions.can_add_statement(user, conversation):
         raise PermissionDenied(_l("Please sign in to add a statement."))
     cleaned = _statement_text(text)
+    # Only what this person can read counts as a duplicate: a hidden or pending statement of
+    # someone else must not be revealed by refusing the same words.
     duplicate = db.session.scalar(select(Statement.id).where(
         Statement.conversation_id == conversation.id, Statement.text == cleaned,
-        Statement.state != StatementState.REJECTED))
+        Statement.state != StatementState.REJECTED,
+        or_(Statement.author_id == user.id,
+            (Statement.state == StatementState.ACCEPTED) & Statement.hidden_at.is_(None))).limit(1))
     if duplicate is not None:
         raise Conflict(_l("This statement is already in the conversation."), field="text")
     participant, created = participant_for(conversation, user, None)

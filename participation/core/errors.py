@@ -34,6 +34,12 @@ class Conflict(ServiceError):
     status_code = 409
 
 
+class RateLimited(ServiceError):
+    """The posting limit is reached: the form comes back with what was typed and this message."""
+
+    status_code = 429
+
+
 TITLES = {
     400: _l("Bad request"),
     403: _l("Access denied"),

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 PASSWORD_MAX = 200
+PASSWORD_MIN = 10  # the policy itself (common passwords, own name) is core.passwords
 
 
 class RegisterForm(FlaskForm):
@@ -40,10 +41,11 @@ class RegisterForm(FlaskForm):
         _l("Password"),
         validators=[
             InputRequired(_l("Please choose a password.")),
-            Length(min=8, max=PASSWORD_MAX,
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                    message=_l("The password must be between %(min)d and %(max)d characters long.")),
         ],
-        description=_l("At least 8 characters. A phrase of several words is easy to remember and hard to guess."),
+        description=_l("At least 10 characters, not a common password and not your email address "
+                       "or name. A phrase of several words is easy to remember and hard to guess."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -106,7 +108,7 @@ class PasswordChangeForm(FlaskForm):
         _l("New password"),
         validators=[
             InputRequired(_l("Please choose a new password.")),
-            Length(min=8, max=PASSWORD_MAX,
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                    message=_l("The password must be between %(min)d and %(max)d characters long.")),
         ],
         render_kw={"autocomplete": "new-password"},

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,6 +74,10 @@ class Department(Model):
         return f"<Department {self.code}>"
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, Model):
     __tablename__ = "users"
 
@@ -87,6 +92,11 @@ class User(UserMixin, Model):
     # Moderation: a blocked user can read and sign in but can no longer post.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     blocked_reason: Mapped[str | None] = mapped_column(Text)
+    # When the owner proved the address is theirs (core.tokens); NULL: not confirmed yet.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Flask-Login's alternative id: what the session and the remember cookie carry. Rotating it
+    # (sign-out, password change, block, "sign out everywhere") ends every existing session.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user",
@@ -98,6 +108,15 @@ class User(UserMixin, Model):
     @property
     def is_blocked(self) -> bool:
         return self.blocked_at is not None
+
+    def get_id(self) -> str:  # Flask-Login: the session names the token, never the row id
+        if not self.session_token:
+            self.session_token = new_session_token()
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        """Every session and remember cookie issued so far stops working."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"

@@ -18,24 +18,30 @@ def is_signed_in(user: Actor) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
+def acts_as_staff(user: Actor) -> TypeGuard[User]:
+    """Signed in and not blocked: a blocked official, facilitator, moderator or admin keeps the
+    role (it comes back with the unblock) but every staff predicate refuses them meanwhile."""
+    return is_signed_in(user) and not user.is_blocked
+
+
 def is_admin(user: Actor) -> bool:
-    return is_signed_in(user) and user.has_role(Role.ADMIN)
+    return acts_as_staff(user) and user.has_role(Role.ADMIN)
 
 
 def is_official(user: Actor, department_id: int | None = None) -> bool:
-    return is_signed_in(user) and user.has_role(Role.OFFICIAL, department_id=department_id)
+    return acts_as_staff(user) and user.has_role(Role.OFFICIAL, department_id=department_id)
 
 
 def is_facilitator(user: Actor, process_id: int | None = None) -> bool:
     """Facilitator of this process (or of every process); admins count as facilitators."""
-    if not is_signed_in(user):
+    if not acts_as_staff(user):
         return False
     return is_admin(user) or user.has_role(Role.FACILITATOR, process_id=process_id)
 
 
 def is_global_facilitator(user: Actor) -> bool:
     """Facilitator of every process (may create new ones); admins too."""
-    if not is_signed_in(user):
+    if not acts_as_staff(user):
         return False
     return is_admin(user) or any(
         a.role == Role.FACILITATOR and a.process_id is None for a in user.roles
@@ -43,14 +49,14 @@ def is_global_facilitator(user: Actor) -> bool:
 
 
 def is_moderator(user: Actor, process_id: int | None = None) -> bool:
-    if not is_signed_in(user):
+    if not acts_as_staff(user):
         return False
     return is_admin(user) or user.has_role(Role.MODERATOR, process_id=process_id)
 
 
 def is_global_moderator(user: Actor) -> bool:
     """Moderator of everything (street issues, user reports); admins too."""
-    if not is_signed_in(user):
+    if not acts_as_staff(user):
         return False
     return is_admin(user) or any(
         a.role == Role.MODERATOR and a.process_id is None for a in user.roles
@@ -63,6 +69,11 @@ def can_post(user: Actor) -> bool:
 
 
 def is_staff(user: Actor) -> bool:
+    return acts_as_staff(user) and bool(user.roles)
+
+
+def holds_staff_role(user: Actor) -> bool:
+    """Holds any role, blocked or not (only admins may block such an account)."""
     return is_signed_in(user) and bool(user.roles)
 
 

@@ -2,7 +2,9 @@
 
 - notification kinds: how a stored notification (kind + data) is worded and where it links;
 - moderation targets: what content can be flagged and hidden, and how moderation finds its author,
-  its process, its page and an excerpt.
+  its process, its page and an excerpt;
+- upload owners: which items use a stored upload and who may read them (the file is served only
+  then: hidden means hidden for photos too).
 
 Both live in `app.extensions["participation"]`, so two apps (e.g. one per test database) never share
 state and nothing depends on the order in which modules happen to be imported.
@@ -37,10 +39,20 @@ class ModerationTarget:
     hideable: bool = True
 
 
+@dataclass(frozen=True)
+class UploadOwner:
+    """Which items of a feature use an upload, and whether a requester may read such an item.
+    `find(upload_id)` returns the owning items (any objects `can_read` understands)."""
+
+    find: Callable[[int], list[Any]]
+    can_read: Callable[[Any, Any], bool]  # (requester, item) -> bool
+
+
 @dataclass
 class Registry:
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     moderation_targets: dict[str, ModerationTarget] = field(default_factory=dict)
+    upload_owners: dict[str, UploadOwner] = field(default_factory=dict)
 
 
 def init_app(app: Flask) -> None:
@@ -58,3 +70,10 @@ def register_notification_kind(app: Flask, name: str, message: Any, url: Callabl
 
 def register_moderation_target(app: Flask, name: str, target: ModerationTarget) -> None:
     registry(app).moderation_targets[name] = target
+
+
+def register_upload_owner(app: Flask, name: str, find: Callable[[int], list[Any]],
+                          can_read: Callable[[Any, Any], bool]) -> None:
+    """A feature that attaches uploads says how to find the items using one and who may read them.
+    `/uploads/<file>` is served only when some registered owner is readable by the requester."""
+    registry(app).upload_owners[name] = UploadOwner(find, can_read)

@@ -1,9 +1,10 @@
 """Security headers sent with every response."""
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 
@@ -53,6 +54,9 @@ def init_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        hsts = int(app.config.get("HSTS_SECONDS") or 0)
+        if hsts > 0:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains")
         return response
 
 
@@ -72,8 +76,45 @@ def user_or_address() -> str:
     return get_remote_address()
 
 
+POSTING_SCOPE = "posting"
+
+
+def _posting_limits() -> list[Any]:
+    from limits import parse_many
+
+    return list(parse_many(post_rate_limit()))
+
+
+def posting_limit_reached() -> bool:
+    """Read by `core.services.ensure_can_post`: the request's posting limit is used up."""
+    return bool(has_request_context() and g.get("posting_limited"))
+
+
 def limit_posting(view):
-    """Posting proposals, comments, reports and updates: configurable, per account."""
+    """Posting proposals, comments, reports and updates: configurable, per account.
+
+    Only a successful final submit counts (the response redirects: POST/redirect/GET); step 1 of a
+    multi-step form and refused attempts do not. Past the limit the view still runs, but the
+    posting service refuses (`RateLimited`, raised by `ensure_can_post`), so the form comes back
+    with what the resident typed and the message, with status 429."""
+    from functools import wraps
+
+    from flask import make_response
+
     from ..extensions import limiter
 
-    return limiter.limit(post_rate_limit, key_func=user_or_address, methods=["POST"])(view)
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if request.method != "POST" or not limiter.enabled:
+            return view(*args, **kwargs)
+        key, limits = user_or_address(), _posting_limits()
+        g.posting_limited = not all(limiter.limiter.test(item, POSTING_SCOPE, key) for item in limits)
+        response = make_response(view(*args, **kwargs))
+        if g.posting_limited and response.status_code == 400:
+            response.status_code = 429
+        elif not g.posting_limited and response.status_code in (302, 303):
+            for item in limits:
+                limiter.limiter.hit(item, POSTING_SCOPE, key)
+        return response
+
+    return wrapped

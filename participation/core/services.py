@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
-from . import audit, clock, permissions
-from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from . import audit, clock, passwords, permissions
+from .errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
 from .models import Department, Role, RoleAssignment, User
 from .types import Actor
 
@@ -30,7 +30,7 @@ def register_user(email: str, display_name: str, password: str,
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
         raise Conflict(_l("An account with this email address already exists."), field="email")
-    _check_password_rules(password)
+    passwords.check_password(password, email=email, display_name=display_name)
     display_name = (display_name or "").strip()
     if not display_name:
         raise InvalidInput(_l("Please enter a display name."), field="display_name")
@@ -53,14 +53,6 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = clock.now()
     db.session.flush()
     return user
-
-
-def _check_password_rules(password: str) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password or "") < minimum:
-        raise InvalidInput(
-            _l("The password must be at least %(n)d characters long.", n=minimum), field="password"
-        )
 
 
 def update_profile(user: User, display_name: str, language: str | None) -> User:
@@ -87,8 +79,21 @@ def save_language(user: User, language: str) -> User:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not user.check_password(current_password or ""):
         raise InvalidInput(_l("The current password is not correct."), field="current_password")
-    _check_password_rules(new_password)
+    passwords.check_password(new_password, email=user.email, display_name=user.display_name,
+                             field="new_password")
     user.set_password(new_password)
+    end_sessions(user)
+    db.session.flush()
+    from .accounts import password_changed  # mail (core.accounts imports this module)
+
+    password_changed(user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session and "keep me signed in" cookie of `user` stops working (sign-out, password
+    change or reset, block, "sign out everywhere"). A view that keeps the current browser signed
+    in calls `login_user(user)` again afterwards."""
+    user.rotate_session_token()
     db.session.flush()
 
 
@@ -189,10 +194,33 @@ def lock_row(model: Any, row_id: int) -> None:
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
-def ensure_can_post(user: Actor) -> None:
-    """The one check every posting action makes: signed in, and not blocked."""
+def blocked_message(user: User) -> Any:
+    return _l("Your account has been blocked by a moderator, so you cannot post. "
+              "Reason: %(reason)s", reason=user.blocked_reason or "")
+
+
+HIDDEN_REFUSED = _l("Moderators hid this content: it takes no new comments, supports, votes, "
+                    "follows or updates.")
+
+
+def ensure_can_post(user: Actor, *, on: Any = None) -> None:
+    """The one check every action that writes on behalf of a user makes: signed in, not blocked,
+    and — with `on` — not about content that moderators hid (hidden takes no new comments,
+    supports, votes, follows or updates). `core.blocking` also refuses every state-changing
+    request of a blocked account before it reaches a view."""
     if not permissions.is_signed_in(user):
         raise PermissionDenied(_l("Please sign in to continue."))
     if user.is_blocked:
-        raise PermissionDenied(_l("Your account has been blocked by a moderator, so you cannot post. "
-                                  "Reason: %(reason)s", reason=user.blocked_reason or ""))
+        raise PermissionDenied(blocked_message(user))
+    if getattr(on, "hidden_at", None) is not None:
+        raise Conflict(HIDDEN_REFUSED)
+    from .accounts import posting_grace_over
+
+    if posting_grace_over(user):
+        raise PermissionDenied(_l("Please confirm your e-mail address to keep posting: open the link we "
+                                  "sent you, or ask for a new one on your account page."))
+    from .security import posting_limit_reached
+
+    if posting_limit_reached():  # only the final submit of a form counts (core.security.limit_posting)
+        raise RateLimited(_l("You have posted a lot in a short time. Please wait a few minutes and "
+                             "send again: what you wrote is kept below."))

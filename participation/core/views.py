@@ -7,9 +7,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
 from ..extensions import db, limiter
-from . import services
+from . import accounts, services
 from .actions import form_status, submit
-from .errors import ServiceError
+from .blocking import allowed_when_blocked
+from .errors import Conflict, ServiceError
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, attach_error
 from .i18n import apply_saved_language, current_language
 from .urls import safe_next
@@ -59,10 +60,15 @@ def register():
                                           form.password.data, language=current_language())
         except ServiceError as exc:
             db.session.rollback()
+            if isinstance(exc, Conflict) and exc.field == "email":  # no leak: its owner is told
+                accounts.registration_attempt_for_existing(form.email.data)
+                flash(_("Welcome! We sent a link to your e-mail address to confirm it."), "success")
+                return redirect(url_for("core.home"))
             attach_error(form, exc)
         else:
             login_user(user)
-            flash(_("Welcome! Your account has been created."), "success")
+            accounts.send_confirmation(user)
+            flash(_("Welcome! We sent a link to your e-mail address to confirm it."), "success")
             return redirect(url_for("core.home"))
     status = form_status()
     return render_template("auth/register.html", form=form), status
@@ -91,10 +97,24 @@ def login():
 
 
 @bp.post("/auth/logout")
+@allowed_when_blocked
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)  # a copied session or remember cookie dies too
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("core.home"))
+
+
+@bp.post("/account/sessions/end")
+@allowed_when_blocked
+@login_required
+def end_other_sessions():
+    """"Sign out everywhere else": every other browser's session ends; this one stays signed in."""
+    services.end_sessions(current_user)
+    login_user(current_user._get_current_object())
+    flash(_("You are signed out on every other device."), "success")
+    return redirect(url_for("core.account"))
 
 
 @bp.route("/account/", methods=["GET", "POST"])
@@ -115,6 +135,7 @@ def account():
 
 
 @bp.post("/account/language")
+@allowed_when_blocked
 def set_language():
     """The language switcher's POST: kept in the session, and saved as a signed-in user's preference."""
     from flask import abort, session
@@ -131,6 +152,7 @@ def set_language():
 
 
 @bp.post("/account/password")
+@allowed_when_blocked
 @login_required
 def change_password():
     form = ProfileForm(formdata=None, obj=current_user)
@@ -140,23 +162,27 @@ def change_password():
         ok, _result = submit(password_form, lambda: services.change_password(
             current_user, password_form.current_password.data, password_form.new_password.data),
                           _("Your password has been changed."))
-        if ok:
+        if ok:  # the change ended every session; this browser stays signed in
+            login_user(current_user._get_current_object())
             return redirect(url_for("core.account"))
     return render_template("account/account.html", form=form, password_form=password_form), 400
 
 
 @bp.get("/uploads/<name>")
 def uploaded_file(name: str):
-    import re
-
+    """A stored image, only when a row names it and an item using it is readable by the requester
+    (a photo of hidden content is a 404 for the public, visible to moderators)."""
     from flask import abort, send_from_directory
 
-    from .uploads import upload_dir
+    from .uploads import can_read_upload, upload_dir, upload_for_file
 
-    if not re.fullmatch(r"[0-9a-f]{64}(_thumb)?\.jpg", name):
+    upload = upload_for_file(name)
+    if upload is None or not can_read_upload(current_user, upload):
         abort(404)
-    response = send_from_directory(upload_dir(), name, mimetype="image/jpeg", max_age=31536000)
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response = send_from_directory(upload_dir(), name, mimetype="image/jpeg", max_age=3600)
+    # Shared caches may keep only what anyone may see; hiding then takes effect within the hour.
+    public = can_read_upload(None, upload)
+    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response
 
 
@@ -165,11 +191,12 @@ def uploaded_file(name: str):
 def notifications_page():
     from . import notifications
 
-    items = [(n, *notifications.render(n)) for n in notifications.recent(current_user)]
+    items = notifications.render_all(notifications.recent(current_user))
     return render_template("core/notifications.html", items=items)
 
 
 @bp.post("/notifications/read")
+@allowed_when_blocked
 @login_required
 def notifications_read():
     from . import notifications

@@ -28,6 +28,12 @@ def init_app(app: Flask) -> None:
     register_notification_kind(
         app, "issue.updated", _l("New update on “%(title)s”."),
         lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline")
+    register_notification_kind(
+        app, "issue.fixed_suggested", _l("Someone thinks “%(title)s” is fixed: please check."),
+        lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline")
+    register_notification_kind(
+        app, "issue.reopened", _l("The reporter reopened “%(title)s”."),
+        lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline")
     register_moderation_target(app, "issues", ModerationTarget(
         Issue, _l("Street issue"), lambda o: None, lambda o: o.reporter_id,
         lambda o: url_for("issues.detail", issue_id=o.id), lambda o: f"{o.title}\n{o.details}",
@@ -36,6 +42,10 @@ def init_app(app: Flask) -> None:
         IssueUpdate, _l("Update on a street issue"), lambda o: None, lambda o: o.author_id,
         lambda o: url_for("issues.detail", issue_id=o.issue_id) + "#timeline", lambda o: o.text,
         IssueUpdate.author_id))
+    from ..core.registry import register_upload_owner
+    from .queries import can_read_photo, photos_using_upload
+
+    register_upload_owner(app, "issue_photos", photos_using_upload, can_read_photo)
 
 
 def _home_block(app: Any, **_: Any) -> Any:

@@ -167,6 +167,8 @@ class Issue(Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first official update
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # fixed or closed
+    # Reopened by the reporter and not yet looked at by an official: first in triage.
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Moderation: hidden content is kept, shown as a placeholder with the reason category.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(String(20))
@@ -242,6 +244,8 @@ class IssueUpdate(Model):
     old_status: Mapped[str | None] = mapped_column(String(20))
     new_status: Mapped[str | None] = mapped_column(String(20))
     new_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+    # "I think it is fixed" from someone who may not close the report (the department checks).
+    suggests_fixed: Mapped[bool] = mapped_column(default=False)
     # Moderation: hidden content is kept, shown as a placeholder with the reason category.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(String(20))

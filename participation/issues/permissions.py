@@ -60,7 +60,13 @@ def can_update_issue(user: Actor, issue: Issue) -> bool:
 
 
 def can_mark_fixed(user: Actor, issue: Issue) -> bool:
-    return is_signed_in(user) and is_open(issue)
+    """Only the reporter (and the officials who handle it) mark an open report fixed directly."""
+    return is_open(issue) and (is_reporter(user, issue) or can_manage_issue(user, issue))
+
+
+def can_suggest_fixed(user: Actor, issue: Issue) -> bool:
+    """Anyone else signed in says "I think it is fixed": the department and the reporter are told."""
+    return is_signed_in(user) and is_open(issue) and not can_mark_fixed(user, issue)
 
 
 def can_reopen_issue(user: Actor, issue: Issue) -> bool:

@@ -12,13 +12,25 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from ..core import clock, geo
 from ..core.errors import InvalidInput, NotFound, PermissionDenied
+from ..core.i18n import localized
 from ..core.models import Department, User
-from ..core.permissions import is_signed_in
+from ..core.permissions import can_read, is_signed_in
 from ..core.services import parse_id
 from ..core.types import Actor
 from ..extensions import db
 from . import permissions
-from .models import GROUPS, OPEN_STATUSES, Area, Category, Issue, IssueUpdate, MeToo, ResponseTemplate, Status
+from .models import (
+    GROUPS,
+    OPEN_STATUSES,
+    STATUS_GROUP,
+    Area,
+    Category,
+    Issue,
+    IssueUpdate,
+    MeToo,
+    ResponseTemplate,
+    Status,
+)
 
 NEARBY_RADIUS_M = 250
 NEARBY_LIMIT = 5
@@ -169,10 +181,15 @@ def recent_issues(limit: int = 5) -> list[Issue]:
 
 
 def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | None = None,
-            category_id: int | None = None, group: str | None = None) -> dict:
-    conditions = _filters(status=status, category_id=category_id, group=group)
-    query = select(Issue.id, Issue.title, Issue.status, Issue.latitude, Issue.longitude,
-                   Issue.category_id, Issue.created_at)
+            category_id: int | None = None, group: str | None = None, department_id: int | None = None,
+            area_id: int | None = None, include_old_closed: bool = False) -> dict:
+    """The map's points with the list page's filters; names, status group, dates, "me too" count and a
+    permalink in each feature's properties (names from the small category/department/area tables)."""
+    conditions = _filters(status=status, category_id=category_id, group=group, department_id=department_id,
+                          area_id=area_id, include_old_closed=include_old_closed)
+    query = select(Issue.id, Issue.title, Issue.status, Issue.latitude, Issue.longitude, Issue.category_id,
+                   Issue.department_id, Issue.area_id, Issue.metoo_count, Issue.created_at, Issue.updated_at,
+                   Issue.closed_at)
     if bbox:
         min_lon, min_lat, max_lon, max_lat = bbox
         conditions += [Issue.latitude.between(min_lat, max_lat), Issue.longitude.between(min_lon, max_lon)]
@@ -183,12 +200,20 @@ def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | Non
     rows = db.session.execute(
         query.where(*conditions).order_by(Issue.created_at.desc(), Issue.id.desc())
         .limit(GEOJSON_LIMIT + 1)).all()
+    categories = {c.id: localized(c.name) for c in db.session.scalars(select(Category))}
+    departments = {d.id: localized(d.name) for d in list_departments()}
+    areas = {a.id: localized(a.name) for a in list_areas()}
     features = [{
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
         "properties": {"id": row.id, "title": row.title, "status": row.status,
-                       "category_id": row.category_id, "created_at": row.created_at.isoformat(),
-                       "url": url_for("issues.detail", issue_id=row.id)},
+                       "status_group": STATUS_GROUP[Status(row.status)], "category_id": row.category_id,
+                       "category": categories.get(row.category_id), "department": departments.get(row.department_id),
+                       "area": areas.get(row.area_id) if row.area_id else None, "metoo_count": row.metoo_count,
+                       "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
+                       "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+                       "url": url_for("issues.detail", issue_id=row.id),
+                       "permalink": url_for("issues.detail", issue_id=row.id, _external=True)},
     } for row in rows[:GEOJSON_LIMIT]]
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > GEOJSON_LIMIT}
 
@@ -219,7 +244,7 @@ def triage_department(user: Actor, requested_id: int | None) -> Department:
 
 
 def triage_queue(official: User, department_id: int | None = None) -> list[Issue]:
-    """Open issues of the department: unacknowledged first, then oldest first."""
+    """Open issues of the department: reopened ones first, then unacknowledged, then oldest first."""
     if department_id is None:
         ids = sorted(official.department_ids)
         if not ids:
@@ -227,4 +252,23 @@ def triage_queue(official: User, department_id: int | None = None) -> list[Issue
         department_id = ids[0]
     return list(db.session.scalars(
         select(Issue).where(Issue.department_id == department_id, Issue.status.in_(OPEN_STATUSES))
-        .order_by(Issue.acknowledged_at.is_not(None), Issue.created_at, Issue.id).limit(TRIAGE_LIMIT)))
+        .order_by(Issue.reopened_at.is_(None), Issue.acknowledged_at.is_not(None), Issue.created_at, Issue.id)
+        .limit(TRIAGE_LIMIT)))
+
+
+def photos_using_upload(upload_id: int) -> list[Any]:
+    """The issue photos (of a report or of an update) using this upload, for `core.uploads`."""
+    from .models import IssuePhoto
+
+    return list(db.session.scalars(select(IssuePhoto).where(IssuePhoto.upload_id == upload_id)))
+
+
+def can_read_photo(user: Actor, photo: Any) -> bool:
+    """A photo is readable with its report and, for an update's photo, with that update."""
+    issue = db.session.get(Issue, photo.issue_id)
+    if issue is None or not permissions.can_read_issue(user, issue):
+        return False
+    if photo.update_id is None:
+        return True
+    update = db.session.get(IssueUpdate, photo.update_id)
+    return update is not None and can_read(user, update, None)

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..core import audit, clock, notifications, uploads
+from ..core import audit, clock, notifications, signals, uploads
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
 from ..core.i18n import localized
-from ..core.models import Department, Role, User
+from ..core.models import Department, Role, RoleAssignment, User
 from ..core.permissions import is_admin, is_official, is_signed_in
 from ..core.sanitize import clean_text
 from ..core.services import ensure_can_post, lock_row, parse_id
@@ -22,7 +22,6 @@ from . import permissions
 from .areas import area_at, responsible_department
 from .models import (
     ADDRESS_MAX,
-    CLOSED_STATUSES,
     DETAILS_MAX,
     NOTE_MAX,
     TITLE_MAX,
@@ -38,6 +37,8 @@ from .queries import Nearby, clean_place, get_category, get_issue, nearby_open_i
 
 PHOTOS_PER_UPDATE = 3
 CHOOSE_STATUS = _l("Please choose a status.")
+ONLY_REPORTER_CLOSES = _l("Only the person who reported this issue (or the responsible officials) can mark "
+                          "it fixed. Tell them you think it is fixed instead.")
 
 
 # --- reporting ----------------------------------------------------------------------------------
@@ -98,6 +99,7 @@ def report_issue(reporter: User, data: dict[str, Any], *, shown_nearby: Collecti
         db.session.add(IssuePhoto(issue_id=issue.id, upload=upload, position=position))
     db.session.flush()
     notifications.follow(reporter, issue)
+    signals.send(signals.issue_reported, issue=issue)
     return issue
 
 
@@ -114,6 +116,7 @@ def me_too(user: User, issue: Issue) -> Issue:
     """Count once per resident, and follow the issue."""
     if not permissions.can_me_too(user, issue):
         raise _me_too_refusal(user, issue)
+    ensure_can_post(user, on=issue)
     lock_row(Issue, issue.id)
     try:
         with db.session.begin_nested():
@@ -177,20 +180,23 @@ def _add_update(user: User, issue: Issue, text: str, *, old_status: str | None =
         db.session.add(IssuePhoto(issue_id=issue.id, update_id=entry.id, upload=upload, position=position))
     if role == "official" and issue.acknowledged_at is None and (new_status or new_department_id or text):
         issue.acknowledged_at = clock.now()
+    if role in ("official", "admin"):
+        issue.reopened_at = None  # an official has looked at it again
     issue.updated_at = clock.now()
     db.session.flush()
     return entry
 
 
-def _notify_status(user: User, issue: Issue) -> None:
-    notifications.notify_followers(issue, "issue.status", {"title": issue.title, "status": issue.status},
-                                   exclude=user)
+def _notify_status(user: User, issue: Issue, old: str | None = None, note: str | None = None) -> None:
+    data = {"title": issue.title, "status": issue.status, **({"note": note} if note else {})}
+    notifications.notify_followers(issue, "issue.status", data, exclude=user)
+    signals.send(signals.issue_status_changed, issue=issue, old=old, new=issue.status)
 
 
 def add_update(user: User, issue: Issue, text: str | None, photos: list[Any] | None = None) -> IssueUpdate:
     if not permissions.can_update_issue(user, issue):
         raise PermissionDenied(permissions.SIGN_IN_TO_UPDATE)
-    ensure_can_post(user)
+    ensure_can_post(user, on=issue)
     text = _clean_note(text)
     if not text and not [p for p in photos or [] if getattr(p, "filename", None)]:
         raise InvalidInput(_l("Please write something or attach a photo."), field="note")
@@ -200,16 +206,39 @@ def add_update(user: User, issue: Issue, text: str | None, photos: list[Any] | N
 
 
 def mark_fixed(user: User, issue: Issue, text: str | None, photos: list[Any] | None = None) -> IssueUpdate:
-    """Anyone signed in may say it is fixed."""
+    """The reporter (or an official of the department) says it is fixed: the report is closed."""
     if not permissions.can_mark_fixed(user, issue):
-        raise PermissionDenied(permissions.ONLY_OPEN_FIXED)
-    ensure_can_post(user)
+        raise PermissionDenied(permissions.ONLY_OPEN_FIXED if not permissions.is_open(issue)
+                               else ONLY_REPORTER_CLOSES)
+    ensure_can_post(user, on=issue)
     text = _clean_note(text)
     old = issue.status
     issue.move_to(Status.FIXED_BY_REPORTER)
     entry = _add_update(user, issue, text, old_status=old, new_status=issue.status, photos=photos)
-    _notify_status(user, issue)
+    _notify_status(user, issue, old)
     return entry
+
+
+def suggest_fixed(user: User, issue: Issue, text: str | None, photos: list[Any] | None = None) -> IssueUpdate:
+    """Someone else thinks it is fixed: a public update (the report stays open) that the
+    department's officials and the reporter are told about, so they can check and close it."""
+    if not permissions.can_suggest_fixed(user, issue):
+        raise PermissionDenied(permissions.ONLY_OPEN_FIXED)
+    ensure_can_post(user, on=issue)
+    entry = _add_update(user, issue, _clean_note(text), photos=photos)
+    entry.suggests_fixed = True
+    db.session.flush()
+    people = [*_department_officials(issue), issue.reporter_id]
+    notifications.notify_users([p for p in people if p and p != user.id], issue, "issue.fixed_suggested",
+                               {"title": issue.title})
+    return entry
+
+
+def _department_officials(issue: Issue) -> list[int]:
+    """Who handles the issue: the assigned official and the responsible department's officials."""
+    officials = db.session.scalars(select(RoleAssignment.user_id).where(
+        RoleAssignment.role == Role.OFFICIAL, RoleAssignment.department_id == issue.department_id))
+    return [uid for uid in dict.fromkeys([issue.assignee_id, *officials]) if uid]
 
 
 def reopen(user: User, issue: Issue, reason: str | None) -> IssueUpdate:
@@ -219,8 +248,11 @@ def reopen(user: User, issue: Issue, reason: str | None) -> IssueUpdate:
     reason = _clean_note(reason, required=True)
     old = issue.status
     issue.reopen()
+    issue.reopened_at = clock.now()  # first in triage until an official acts on it
     entry = _add_update(user, issue, reason, old_status=old, new_status=issue.status)
-    _notify_status(user, issue)
+    _notify_status(user, issue, old)
+    handlers = [uid for uid in _department_officials(issue) if uid != user.id]
+    notifications.notify_users(handlers, issue, "issue.reopened", {"title": issue.title})
     return entry
 
 
@@ -238,7 +270,7 @@ def change_status(official: User, issue: Issue, status: Status | str, note: str 
         raise InvalidInput(CHOOSE_STATUS, field="status") from None
     if target is Status.FIXED_BY_REPORTER:
         raise InvalidInput(CHOOSE_STATUS, field="status")
-    note = _clean_note(note, required=target in CLOSED_STATUSES)
+    note = _clean_note(note, required=target.group in ("fixed", "closed"))  # say what was done
     original = None
     if target is Status.DUPLICATE:
         try:
@@ -250,7 +282,7 @@ def change_status(official: User, issue: Issue, status: Status | str, note: str 
     entry = _add_update(official, issue, note, old_status=old, new_status=issue.status, photos=photos)
     audit.record(official, "issue.status", issue, before={"status": old},
                  after={"status": issue.status, "note": note, "duplicate_of_id": issue.duplicate_of_id})
-    _notify_status(official, issue)
+    _notify_status(official, issue, old, note)
     return entry
 
 

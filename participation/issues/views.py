@@ -75,7 +75,9 @@ def geojson():
         raise InvalidInput(_l("The filter value must be a number."))
     return jsonify(queries.geojson(geo.parse_bbox(request.args.get("bbox")),
                                    status=request.args.get("status") or None,
-                                   category_id=parse_id(category), group=request.args.get("group") or None))
+                                   category_id=parse_id(category), group=request.args.get("group") or None,
+                                   department_id=_int_arg("department"), area_id=_int_arg("area"),
+                                   include_old_closed=request.args.get("old") == "1"))
 
 
 @bp.get("/issues/nearby.json")
@@ -215,6 +217,10 @@ def add_update(issue_id: int):
     if request.form.get("action") == "fixed":
         return _act(issue, lambda: services.mark_fixed(current_user, issue, form.note.data, photos),
                     _("Thank you! The issue is marked as fixed."), {"update": form})
+    if request.form.get("action") == "suggest_fixed":
+        return _act(issue, lambda: services.suggest_fixed(current_user, issue, form.note.data, photos),
+                    _("Thank you! The department and the reporter will check whether it is fixed."),
+                    {"update": form})
     return _act(issue, lambda: services.add_update(current_user, issue, form.note.data, photos),
                 _("Your update has been published."), {"update": form})
 

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..core.permissions import can_post, can_read, can_view_hidden, is_global_moderator, is_moderator
+from ..core.permissions import (
+    can_post,
+    can_read,
+    can_view_hidden,
+    holds_staff_role,
+    is_admin,
+    is_global_moderator,
+    is_moderator,
+)
 from ..core.types import Actor
 
 if TYPE_CHECKING:
@@ -27,5 +35,9 @@ def can_view_queue(user: Actor) -> bool:
     return is_moderator(user)
 
 
-def can_block_user(user: Actor) -> bool:
-    return is_global_moderator(user)
+def can_block_user(user: Actor, target: Actor = None) -> bool:
+    """Global moderators block residents; only admins block staff (officials, facilitators,
+    moderators, admins). Without `target`: may this user block anyone at all."""
+    if not is_global_moderator(user):
+        return False
+    return target is None or not holds_staff_role(target) or is_admin(user)

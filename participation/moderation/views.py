@@ -11,6 +11,7 @@ from ..core.errors import ServiceError
 from ..core.forms import attach_error
 from ..core.models import AuditLog
 from ..core.permissions import can_view_audit_log
+from ..core.security import user_or_address
 from ..core.urls import safe_next
 from ..extensions import db, limiter
 from . import permissions, queries, services
@@ -28,7 +29,7 @@ def _flag_limit() -> str:
 
 @bp.post("/moderation/flag")
 @login_required
-@limiter.limit(_flag_limit)
+@limiter.limit(_flag_limit, key_func=user_or_address)  # per account: neighbours share an address
 def flag():
     form = FlagForm()
     back = safe_next(form.next.data)

@@ -20,6 +20,10 @@ def init_app(app: Flask) -> None:
     expose_predicates(app, permissions)
     signals.home_blocks.connect(_home_block, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
+    from ..core.registry import register_upload_owner
+    from .queries import processes_using_upload
+
+    register_upload_owner(app, "process_hero_images", processes_using_upload, permissions.can_view_process)
 
 
 def _home_block(app: Any, **_: Any) -> Any:

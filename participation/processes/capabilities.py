@@ -14,6 +14,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from ..core.errors import PermissionDenied
+from ..core.permissions import is_signed_in
 from ..core.types import Actor
 from .models import Capability, Phase, Process, city_today
 
@@ -33,6 +34,7 @@ OPENS_ON = {
     Capability.SUPPORT: _l("Supporting proposals opens on %(date)s."),
     Capability.COMMENT: _l("Comments open on %(date)s."),
     Capability.ANSWER_SURVEY: _l("The survey opens on %(date)s."),
+    Capability.VOTE_BUDGET: _l("Budget voting opens on %(date)s."),
 }
 
 
@@ -41,6 +43,7 @@ CLOSED_ON = {
     Capability.SUPPORT: _l("Supporting proposals closed on %(date)s."),
     Capability.COMMENT: _l("Comments closed on %(date)s."),
     Capability.ANSWER_SURVEY: _l("The survey closed on %(date)s."),
+    Capability.VOTE_BUDGET: _l("Budget voting closed on %(date)s."),
 }
 
 
@@ -49,6 +52,7 @@ NOT_IN_PROCESS = {
     Capability.SUPPORT: _l("This process does not take supports."),
     Capability.COMMENT: _l("This process does not take comments."),
     Capability.ANSWER_SURVEY: _l("This process has no survey phase."),
+    Capability.VOTE_BUDGET: _l("This process has no budget voting phase."),
 }
 
 
@@ -57,6 +61,7 @@ SIGN_IN = {
     Capability.SUPPORT: _l("Please sign in to support proposals."),
     Capability.COMMENT: _l("Please sign in to comment."),
     Capability.ANSWER_SURVEY: _l("Please sign in to answer the survey."),
+    Capability.VOTE_BUDGET: _l("Please sign in to vote on the budget."),
 }
 
 
@@ -85,6 +90,10 @@ def is_allowed(process: Process, capability: Capability, user: Actor = None, *,
         return Decision(False, str(_l("This is not open in the current phase.")))
     if require_login and not (user is not None and getattr(user, "is_authenticated", False)):
         return Decision(False, str(SIGN_IN[capability]), needs_login=True)
+    if is_signed_in(user) and user.is_blocked:
+        from ..core.services import blocked_message
+
+        return Decision(False, str(blocked_message(user)))  # blocked: no posting forms, the reason
     return Decision(True)
 
 

@@ -77,6 +77,7 @@ class PhaseForm(FlaskForm):
     allow_supports = BooleanField(_l("Residents can support proposals"))
     allow_comments = BooleanField(_l("Residents can comment"))
     allow_survey_answers = BooleanField(_l("Residents can answer surveys"))
+    allow_budget_votes = BooleanField(_l("Residents can vote on budgets"))
     publish_answers_immediately = BooleanField(
         _l("Official answers are published immediately"), default=True,
         description=_l("When unchecked, answers are held until a facilitator publishes them."))

@@ -40,6 +40,7 @@ class Capability(enum.StrEnum):
     SUPPORT = "allow_supports"
     COMMENT = "allow_comments"
     ANSWER_SURVEY = "allow_survey_answers"
+    VOTE_BUDGET = "allow_budget_votes"
 
 
 class Process(Model):
@@ -148,6 +149,7 @@ class Phase(Model):
     allow_supports: Mapped[bool] = mapped_column(default=False)
     allow_comments: Mapped[bool] = mapped_column(default=False)
     allow_survey_answers: Mapped[bool] = mapped_column(default=False)
+    allow_budget_votes: Mapped[bool] = mapped_column(default=False)
     # Official answers to proposals: public at once, or held until a facilitator publishes them.
     publish_answers_immediately: Mapped[bool] = mapped_column(default=True)
 

@@ -74,3 +74,8 @@ def calls_to_action(process: Process, user: Actor) -> list[tuple[str, str]]:
 def admin_blocks(process: Process) -> list[signals.Block]:
     """Sections other features add to the process administration page (surveys, ...)."""
     return signals.collect(signals.process_admin_blocks, process=process)
+
+
+def processes_using_upload(upload_id: int) -> list[Process]:
+    """Processes whose hero image is this upload (for `core.uploads`)."""
+    return list(db.session.scalars(select(Process).where(Process.hero_image_id == upload_id)))

@@ -222,6 +222,7 @@ CAPABILITY_LABELS = {
     Capability.SUPPORT: _l("support proposals"),
     Capability.COMMENT: _l("comment"),
     Capability.ANSWER_SURVEY: _l("answer surveys"),
+    Capability.VOTE_BUDGET: _l("vote on budgets"),
 }
 
 

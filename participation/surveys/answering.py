@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core.errors import Conflict, InvalidInput, PermissionDenied
 from ..core.models import User
 from ..core.sanitize import clean_text
+from ..core.services import ensure_can_post
 from ..core.types import Actor
 from ..extensions import db
 from ..processes.capabilities import CLOSED_ON, OPENS_ON, SIGN_IN, Decision, is_allowed
@@ -274,6 +275,8 @@ def submit_response(survey: Survey, user: Actor, answers: Mapping[int, AnswerVal
     if not decision:
         raise PermissionDenied(decision.reason)
     signed_in = isinstance(user, User)
+    if signed_in:
+        ensure_can_post(user)  # a blocked resident's answers are refused like their posts
     if not signed_in and not browser_token:
         raise PermissionDenied(SIGN_IN[Capability.ANSWER_SURVEY])
     if existing_response(survey, user, browser_token) is not None:

@@ -1,8 +1,6 @@
 """The responses of a survey as CSV (facilitators only; the export is written to the audit log)."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
@@ -11,6 +9,7 @@ from sqlalchemy import select
 
 from ..core import audit
 from ..core.errors import PermissionDenied
+from ..core.exports import csv_text
 from ..core.i18n import localized
 from ..core.models import User
 from ..extensions import db
@@ -51,16 +50,14 @@ def _cell(q: Question, matrix_row: Option | None, given: list[Answer], labels: d
 
 
 def export_csv(actor: User, survey: Survey, lang: str) -> str:
-    """One row per response, one column per question (matrix: one per row), UTF-8 with BOM."""
+    """One row per response, one column per question (matrix: one per row), through core's one
+    CSV writer (UTF-8 with BOM, formula cells neutralised)."""
     if not permissions.can_export_survey(actor, survey):
         raise PermissionDenied(permissions.NOT_FACILITATOR)
     tz = ZoneInfo(current_app.config["CITY_TIMEZONE"])
     columns, header = _columns(survey, lang)
     labels = {o.id: localized(o.label, lang) for q in survey.questions for o in q.all_options}
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    rows: list[list[str | int]] = []
     responses = db.session.scalars(select(Response).where(Response.survey_id == survey.id)
                                    .order_by(Response.id))
     for response in responses:
@@ -70,6 +67,7 @@ def export_csv(actor: User, survey: Survey, lang: str) -> str:
         row: list[str | int] = [response.id, response.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")]
         for q, matrix_row in columns:
             row.append(_cell(q, matrix_row, by_question.get(q.id, []), labels))
-        writer.writerow(row)
+        rows.append(row)
+    text = csv_text(header, rows)
     audit.record(actor, "survey.export", survey)
-    return out.getvalue()
+    return text

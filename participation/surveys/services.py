@@ -132,19 +132,46 @@ def _question_snapshot(question: Question) -> dict[str, Any]:
             "options": [o.label for o in question.options], "rows": [r.label for r in question.rows]}
 
 
+def _match_options(existing: list[Option], labels: list[Translated]) -> list[Option | None]:
+    """Which existing option each submitted label is. Options keep their identity (and their
+    answers) by what they say, never by where they stand: the same Japanese or English wording
+    names the same option wherever it moves; a line whose wording changed in both languages renames
+    the option that stood at that place, if that one was not matched otherwise."""
+    matched: list[Option | None] = [None] * len(labels)
+    free = list(existing)
+    for language in ("ja", "en"):
+        for index, label in enumerate(labels):
+            if matched[index] is not None or not label.get(language):
+                continue
+            same = next((o for o in free if (o.label or {}).get(language) == label[language]), None)
+            if same is not None:
+                matched[index] = same
+                free.remove(same)
+    for index in range(len(labels)):
+        if matched[index] is None and index < len(existing) and existing[index] in free:
+            matched[index] = existing[index]
+            free.remove(existing[index])
+    return matched
+
+
 def _sync_options(question: Question, kind: OptionKind, labels: list[Translated], locked: set[int]) -> None:
+    """Rename, add, reorder; remove only options nobody chose. Answers stay with their option."""
     existing = [o for o in question.all_options if o.kind is kind]
-    for index, label in enumerate(labels):
-        if index < len(existing):
-            existing[index].label = label  # wording fix keeps the option (and its answers)
-            existing[index].position = index
-        else:
-            question.all_options.append(Option(kind=kind, position=index, label=label))
-    for option in existing[len(labels):]:
-        if option.id in locked:
+    matched = _match_options(existing, labels)
+    kept = {id(o) for o in matched if o is not None}
+    for option in existing:
+        if id(option) not in kept and option.id in locked:
             raise Conflict(_l("The choice “%(label)s” already has answers and cannot be removed.",
                               label=option.label.get("ja", "")), field="options")
-        question.all_options.remove(option)
+    for option in existing:
+        if id(option) not in kept:
+            question.all_options.remove(option)
+    for index, (label, match) in enumerate(zip(labels, matched, strict=True)):
+        if match is None:
+            question.all_options.append(Option(kind=kind, position=index, label=label))
+        else:
+            match.label, match.position = label, index  # the option (and its answers) stays
+    question.all_options.sort(key=lambda o: (o.kind != OptionKind.OPTION, o.position))
 
 
 def add_question(actor: User, survey: Survey, data: dict[str, Any]) -> Question:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.actions import form_status, submit
 from ..core.errors import ServiceError
+from ..core.exports import csv_response
 from ..core.i18n import current_language
 from ..extensions import db
 from ..processes import queries as process_queries
@@ -147,9 +148,7 @@ def admin_results(survey_id: int):
 def admin_export(survey_id: int):
     survey = _load_for_manage(survey_id)
     body = exports.export_csv(current_user, survey, current_language())
-    filename = f"survey-{survey.id}-responses.csv"
-    return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(body, f"survey-{survey.id}-responses.csv")
 
 
 @bp.route("/admin/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])

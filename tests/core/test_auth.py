@@ -39,12 +39,15 @@ def test_register_creates_account_signs_in_and_keeps_language(app, client, post_
         assert user.check_password("sakura-no-hana")
 
 
-def test_register_duplicate_email_is_a_form_error(app, client, post_form, make_user):
+def test_register_duplicate_email_does_not_tell_but_tells_the_owner(app, client, post_form, make_user):
+    """No enumeration (issue 15): the same answer as a new account; the owner gets a notice."""
+    app.extensions["mailman"].outbox = []
     make_user(email="taken@example.jp")
     response = post_form("/auth/register", register_data(email="TAKEN@example.jp"))
-    assert response.status_code == 400
-    assert "このメールアドレスのアカウントはすでに登録されています。" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert "すでに登録" not in client.get("/").get_data(as_text=True)
     assert user_count(app) == 1
+    assert [m.to for m in app.extensions["mailman"].outbox] == [["taken@example.jp"]]
 
 
 @pytest.mark.parametrize(
@@ -54,8 +57,8 @@ def test_register_duplicate_email_is_a_form_error(app, client, post_form, make_u
         ({"email": "a" * 250 + "@example.jp"}, "メールアドレスが長すぎます。"),
         ({"display_name": "名" * 81}, "表示名は80文字以内で入力してください。"),
         ({"display_name": ""}, "表示名を入力してください。"),
-        ({"password": "short", "confirm": "short"}, "パスワードは8文字以上200文字以内にしてください。"),
-        ({"password": "x" * 201, "confirm": "x" * 201}, "パスワードは8文字以上200文字以内にしてください。"),
+        ({"password": "short", "confirm": "short"}, "パスワードは10文字以上200文字以内にしてください。"),
+        ({"password": "x" * 201, "confirm": "x" * 201}, "パスワードは10文字以上200文字以内にしてください。"),
         ({"confirm": "something-else"}, "2つのパスワードが一致しません。"),
         ({"email": ""}, "メールアドレスを入力してください。"),
     ],

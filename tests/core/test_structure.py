@@ -11,6 +11,20 @@ FEATURES = set(participation.FEATURES) | {"conversations", "budgets", "accountab
 # The documented interface of the processes package, for process-scoped features.
 PROCESS_INTERFACE = {"participation.processes.models", "participation.processes.permissions",
                      "participation.processes.capabilities", "participation.processes.queries"}
+# The documented interface the api package (JSON API, Open311, open data) uses of other features:
+# their models, read for public fields only (hidden rows are filtered in api/queries.py and
+# api/datasets.py), and the commands Open311 and token writes go through, so that what an app files
+# follows exactly the web forms' rules (phases, area, routing, moderation, notifications).
+API_INTERFACE = {"participation.issues.models", "participation.proposals.models", "participation.meetings.models",
+                 "participation.budgets.models", "participation.budgets.permissions"}
+API_COMMANDS = {"participation.issues.services", "participation.issues.services.report_issue",
+                "participation.proposals.services", "participation.proposals.services.submit_proposal",
+                "participation.proposals.services.add_comment", "participation.proposals.services.support"}
+# The documented interface of surveys for features that ask questions (meetings' registration form):
+# the question types and their rules (`surveys.answering.check_answers` accepts any object shaped
+# like its `AnswerableQuestion`) and the form that parses request.form into {question_id: value}.
+SURVEY_ANSWERING_INTERFACE = {"participation.surveys.answering", "participation.surveys.forms",
+                              "participation.surveys.forms.AnswerForm"}
 MAX_LINES = 400
 
 
@@ -60,6 +74,12 @@ def test_features_import_core_and_only_the_documented_interface_of_processes():
                     continue
                 if other == "processes" and (name in PROCESS_INTERFACE
                                              or any(name.startswith(i + ".") for i in PROCESS_INTERFACE)):
+                    continue
+                if other == "surveys" and (name in SURVEY_ANSWERING_INTERFACE
+                                           or name.startswith("participation.surveys.answering.")):
+                    continue
+                if feature == "api" and (name in API_COMMANDS or name in API_INTERFACE
+                                         or any(name.startswith(i + ".") for i in API_INTERFACE)):
                     continue
                 offenders.append((str(path.relative_to(ROOT)), name))
     assert offenders == [], "features talk through core.signals / core.registry, not each other"

@@ -88,9 +88,13 @@ def test_files_of_a_rolled_back_transaction_are_removed(app):
         assert not (uploads.upload_dir() / upload.thumbnail_filename).exists()
 
 
-def test_uploaded_files_are_served_and_names_checked(app, client):
+def test_uploaded_files_are_served_and_names_checked(app, client, make_process):
+    from participation.processes.models import Process
+
+    process = make_process()
     with app.app_context():
         upload = uploads.save_image(jpeg_with_exif(400, 300, orientation=1))
+        db.session.get(Process, process.id).hero_image = upload  # served because a page shows it
         db.session.commit()
         name = upload.filename
     with client.get(f"/uploads/{name}") as response:

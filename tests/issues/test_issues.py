@@ -268,11 +268,14 @@ def test_illegal_moves_are_refused(app, make_user, make_issue):
             i(issue).reopen()
 
 
-def test_anyone_may_say_fixed_and_only_the_reporter_reopens(app, make_user, make_issue):
+def test_the_reporter_says_fixed_and_only_the_reporter_reopens(app, make_user, make_issue):
     reporter, neighbour = make_user(), make_user()
     issue = make_issue(reporter)
     with ctx(app):
-        services.mark_fixed(u(neighbour), i(issue), "直っていました")
+        with pytest.raises(PermissionDenied):  # issue 11: others suggest, they do not close
+            services.mark_fixed(u(neighbour), i(issue), "直っていました")
+        services.suggest_fixed(u(neighbour), i(issue), "直っていました")
+        services.mark_fixed(u(reporter), i(issue), "直っていました")
         db.session.commit()
         assert i(issue).status == "fixed_by_reporter"
         with pytest.raises(PermissionDenied):
@@ -285,7 +288,7 @@ def test_anyone_may_say_fixed_and_only_the_reporter_reopens(app, make_user, make
         db.session.commit()
         assert i(issue).status == "open" and i(issue).fixed_at is None
         roles = [x.author_role for x in queries.timeline(i(issue))]
-        assert roles == ["resident", "reporter"]
+        assert roles == ["resident", "reporter", "reporter"]
 
 
 def test_not_responsible_can_be_reopened_by_the_reporter(app, client, login, make_user, make_issue, post_form):
@@ -374,7 +377,7 @@ def test_old_closed_issues_are_hidden_by_default(app, client, make_user, make_is
     issue = make_issue(title="昔に閉じた報告")
     official = make_user("official", department="roads")
     with ctx(app):
-        services.change_status(u(official), i(issue), "fixed", "")
+        services.change_status(u(official), i(issue), "fixed", "直しました")
         db.session.commit()
     assert "昔に閉じた報告" in client.get("/issues/").get_data(as_text=True)
     clock.freeze(datetime.now(UTC) + timedelta(days=200))
@@ -431,11 +434,11 @@ def test_response_time_stats(app, client, make_user, make_issue):
         clock.freeze(base + timedelta(hours=2))
         services.change_status(u(official), i(fast), "in_progress", "")
         clock.freeze(base + timedelta(hours=10))
-        services.change_status(u(official), i(fast), "fixed", "")
+        services.change_status(u(official), i(fast), "fixed", "直しました")
         clock.freeze(base + timedelta(hours=6))
         services.change_status(u(official), i(slow), "investigating", "")
         clock.freeze(base + timedelta(days=40))
-        services.change_status(u(official), i(slow), "fixed", "")
+        services.change_status(u(official), i(slow), "fixed", "直しました")
         db.session.commit()
         stats = reports.response_stats()
     roads = stats["departments"][0]

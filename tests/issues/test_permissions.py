@@ -77,7 +77,8 @@ def test_there_is_a_case_for_every_predicate():
     predicates = {name for name in dir(p)
                   if name.startswith("can_") and getattr(p, name).__module__ == p.__name__}
     assert predicates == {"can_report_issue", "can_manage_issue", "can_read_issue", "can_me_too",
-                          "can_update_issue", "can_mark_fixed", "can_reopen_issue", "can_see_reporter",
+                          "can_update_issue", "can_mark_fixed", "can_suggest_fixed", "can_reopen_issue",
+                          "can_see_reporter",
                           "can_triage", "can_triage_department", "can_manage_templates"}
 
 
@@ -122,8 +123,11 @@ def test_can_update_issue(person, issue_for, who):
 @pytest.mark.parametrize("who", EVERYONE)
 def test_can_mark_fixed(person, issue_for, who):
     user = person(who)
-    assert p.can_mark_fixed(user, issue_for(user, who)) is (who in SIGNED_IN)
-    assert p.can_mark_fixed(user, issue_for(user, who, status=Status.ACTION_SCHEDULED)) is (who in SIGNED_IN)
+    # Issue 11: only the reporter and the officials who handle it close a report directly.
+    closes = who in {"reporter", "official_here", "admin"}
+    assert p.can_mark_fixed(user, issue_for(user, who)) is closes
+    assert p.can_mark_fixed(user, issue_for(user, who, status=Status.ACTION_SCHEDULED)) is closes
+    assert p.can_suggest_fixed(user, issue_for(user, who)) is (who in SIGNED_IN and not closes)
     assert p.can_mark_fixed(user, issue_for(user, who, status=Status.FIXED)) is False
     assert p.can_mark_fixed(user, issue_for(user, who, status=Status.UNABLE_TO_FIX)) is False
 

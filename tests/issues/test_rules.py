@@ -119,7 +119,7 @@ def test_me_too_refusals_follow_the_predicate(app, make_user, make_issue):
         with pytest.raises(Conflict) as refused:
             services.me_too(u(reporter), i(issue))
         assert str(refused.value.message) == str(permissions.OWN_REPORT)
-        services.change_status(u(official), i(issue), "fixed", "")
+        services.change_status(u(official), i(issue), "fixed", "直しました")
         with pytest.raises(Conflict) as refused:
             services.me_too(u(neighbour), i(issue))
         assert str(refused.value.message) == str(permissions.NO_LONGER_OPEN)

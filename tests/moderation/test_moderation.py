@@ -192,9 +192,11 @@ def test_posting_is_rate_limited(app, make_user, login, post_form, abusive):
     page = f"/proposals/{abusive['proposal']}"
     for _n in range(2):
         assert post_form(f"{page}/comments", {"body": "意見です", "alignment": "0"}, page=page).status_code == 302
-    limited = post_form(f"{page}/comments", {"body": "意見です", "alignment": "0"}, page=page)
+    limited = post_form(f"{page}/comments", {"body": "三つ目の意見です", "alignment": "0"}, page=page)
     assert limited.status_code == 429
-    assert "短時間にリクエストが集中しました" in limited.get_data(as_text=True)
+    html = limited.get_data(as_text=True)
+    assert "短時間にたくさん投稿されました" in html
+    assert "三つ目の意見です" in html  # what the resident typed comes back (issue 11)
 
 
 def test_a_user_can_be_reported_from_a_proposal_page(app, client, login, make_user, abusive, post_form):

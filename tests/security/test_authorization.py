@@ -16,9 +16,16 @@ from participation.budgets.models import Budget, Project
 from participation.conversations.models import Conversation, Statement
 from participation.core import clock
 from participation.core.models import Department, Role, RoleAssignment, User
+from participation.core.verification import Verification
 from participation.extensions import db
 from participation.issues.models import Category, Issue, IssueUpdate, ResponseTemplate
-from participation.meetings.models import Meeting, MeetingProposal, Registration
+from participation.meetings.models import (
+    Meeting,
+    MeetingComment,
+    MeetingProposal,
+    MeetingQuestion,
+    Registration,
+)
 from participation.moderation.models import Case, Flag
 from participation.processes.models import Phase, Process, city_today
 from participation.proposals.models import Comment, Proposal, ProposalAnswer, ProposalVersion
@@ -176,6 +183,9 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("POST", "meetings.register"): ("/meetings/{meeting}/register", exp(302, author=409, blocked=403), True),
     ("POST", "meetings.cancel_registration"):
         ("/meetings/{meeting}/cancel-registration", only({"author"}, 302, refused=404), True),
+    ("POST", "meetings.comment"): ("/meetings/{meeting}/comments", exp(400, anonymous=302), False),
+    ("POST", "meetings.comment_delete"):
+        ("/meetings/{meeting}/comments/{meeting_comment}/delete", only({"author"}, 302), True),
     ("GET", "meetings.qr"): ("/meetings/{meeting}/qr.svg", only({"author"}, 200, refused=404), False),
     ("GET", "meetings.admin_index"):
         ("/admin/meetings/", only({"facilitator_this", "facilitator_other", "admin"}, 200), False),
@@ -195,6 +205,13 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("POST", "meetings.admin_checkin"): ("/admin/meetings/{meeting}/checkin", only(FACILITATORS_OK, 400), False),
     ("GET", "meetings.admin_minutes"): ("/admin/meetings/{meeting}/minutes", only(FACILITATORS_OK, 200), False),
     ("POST", "meetings.admin_minutes"): ("/admin/meetings/{meeting}/minutes", only(FACILITATORS_OK, 400), False),
+    ("POST", "meetings.admin_question_add"):
+        ("/admin/meetings/{meeting}/questions", only(FACILITATORS_OK, 400), False),
+    ("POST", "meetings.admin_question_delete"):
+        ("/admin/meetings/{meeting}/questions/{meeting_question}/delete", only(FACILITATORS_OK, 302), True),
+    ("POST", "meetings.admin_photos"): ("/admin/meetings/{meeting}/photos", only(FACILITATORS_OK, 400), False),
+    ("POST", "meetings.admin_photo_delete"):
+        ("/admin/meetings/{meeting}/photos/999999/delete", only(FACILITATORS_OK, 404), False),
     ("POST", "meetings.admin_link_proposal"):
         ("/admin/meetings/{meeting}/proposals", only(FACILITATORS_OK, 400), False),
     ("POST", "meetings.admin_unlink_proposal"):
@@ -250,6 +267,16 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("POST", "accountability.admin_result"): ("/admin/results/{result}/", only(FACILITATORS_OK, 400), False),
     ("POST", "accountability.admin_delete"): ("/admin/results/{result}/delete", only(FACILITATORS_OK, 302), True),
     ("POST", "accountability.admin_entry"): ("/admin/results/{result}/entries", only(FACILITATORS_OK, 400), False),
+    # verified residents
+    ("GET", "verifications.index"): ("/account/verification", exp(200, anonymous=302), False),
+    ("POST", "verifications.request_letter"): ("/account/verification/letter", exp(400, anonymous=302), False),
+    ("POST", "verifications.enter_code"): ("/account/verification/code", exp(400, anonymous=302), False),
+    ("POST", "verifications.census"): ("/account/verification/census", exp(400, anonymous=302), False),
+    ("GET", "verifications.admin"): ("/admin/verifications", only({"admin"}, 200), False),
+    ("POST", "verifications.admin_export"): ("/admin/verifications/letters.csv", only({"admin"}, 200), False),
+    ("POST", "verifications.admin_census"): ("/admin/verifications/census", only({"admin"}, 400), False),
+    ("POST", "verifications.admin_revoke"):
+        ("/admin/verifications/{verification}/revoke", only({"admin"}, 302), True),
     # api, Open311, open data (reads are public; an Open311 POST without an api_key is refused)
     ("GET", "api.index"): ("/api/v1/", exp(200), False),
     ("GET", "api.processes"): ("/api/v1/processes", exp(200), False),
@@ -260,6 +287,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("GET", "api.issues"): ("/api/v1/issues", exp(200), False),
     ("GET", "api.issue"): ("/api/v1/issues/{issue}", exp(200), False),
     ("GET", "api.categories"): ("/api/v1/categories", exp(200), False),
+    ("GET", "api.meetings"): ("/api/v1/meetings", exp(200), False),
+    ("GET", "api.budgets"): ("/api/v1/processes/square/budgets", exp(200), False),
     ("GET", "api.departments"): ("/api/v1/departments", exp(200), False),
     ("GET", "api.areas"): ("/api/v1/areas", exp(200), False),
     ("GET", "api.openapi"): ("/api/openapi.json", exp(200), False),
@@ -280,6 +309,14 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     ("GET", "api_admin.index"): ("/admin/api-keys/", only({"admin"}, 200), False),
     ("POST", "api_admin.index"): ("/admin/api-keys/", only({"admin"}, 400), False),
     ("POST", "api_admin.revoke"): ("/admin/api-keys/999/revoke", only({"admin"}, 404), False),
+    # token writes: a cookie session never writes through the API (no token: 403 for everyone)
+    ("POST", "api_write.create_proposal"): ("/api/v1/processes/square/proposals", exp(403), False),
+    ("POST", "api_write.create_comment"): ("/api/v1/proposals/{proposal}/comments", exp(403), False),
+    ("POST", "api_write.create_support"): ("/api/v1/proposals/{proposal}/support", exp(403), False),
+    ("POST", "api_write.create_issue"): ("/api/v1/issues", exp(403), False),
+    ("GET", "api_tokens.index"): ("/account/api-tokens/", exp(200, anonymous=302), False),
+    ("POST", "api_tokens.index"): ("/account/api-tokens/", exp(400, anonymous=302), False),
+    ("POST", "api_tokens.revoke"): ("/account/api-tokens/999/revoke", exp(404, anonymous=302), False),
     # conversations
     ("GET", "conversations.detail"): ("/processes/square/conversations/{conversation}", exp(200), False),
     ("POST", "conversations.vote"): ("/processes/square/conversations/{conversation}/vote",
@@ -419,12 +456,14 @@ def build_world(app) -> dict:
         budget = Budget(process_id=process.id, title={"ja": "東区"}, total=1000)
         budget.projects.append(Project(title={"ja": "ベンチ"}, cost=400))
         result = Result(process_id=process.id, title={"ja": "ベンチ設置"}, progress=30)
-        s.add_all([budget, result])
+        verification = Verification(user_id=users["helper"].id, method="letter")
+        s.add_all([budget, result, verification])
         starts = clock.now() + timedelta(days=7)
         meeting = Meeting(process_id=process.id, title={"ja": "説明会"}, type="hybrid", kind="info_session",
                           starts_at=starts, ends_at=starts + timedelta(hours=2), address="市役所",
                           online_url="https://meet.example.jp/x", registration_enabled=True, capacity=10,
                           registered_count=1, waiting_count=0)
+        meeting.questions.append(MeetingQuestion(kind="short_text", text={"ja": "参加人数"}, position=1))
         s.add(meeting)
         s.flush()
         conversation = Conversation(process_id=process.id, topic={"ja": "意見交換"})
@@ -434,6 +473,8 @@ def build_world(app) -> dict:
         pending_statement = Statement(conversation_id=conversation.id, text="確認待ちの意見", state="pending")
         s.add_all([statement, pending_statement])
         meeting_link = MeetingProposal(meeting_id=meeting.id, proposal_id=supported.id)
+        meeting_comment = MeetingComment(meeting_id=meeting.id, author_id=users["author"].id, body="質問です")
+        s.add(meeting_comment)
         s.add_all([meeting_link, Registration(meeting_id=meeting.id, user_id=users["author"].id,
                                               status="registered")])
         s.commit()
@@ -442,8 +483,9 @@ def build_world(app) -> dict:
                 "own": own.id, "discussed": discussed.id, "comment": comment.id, "answer": answer.id,
                 "issue": open_issue.id, "closed_issue": closed_issue.id, "template": template.id,
                 "case": case.id, "other_user": users["other_resident"].id, "budget": budget.id,
-                "project": budget.projects[0].id, "result": result.id,
-                "meeting": meeting.id, "meeting_link": meeting_link.id,
+                "project": budget.projects[0].id, "result": result.id, "verification": verification.id,
+                "meeting": meeting.id, "meeting_link": meeting_link.id, "meeting_question": meeting.questions[0].id,
+                "meeting_comment": meeting_comment.id,
                 "conversation": conversation.id, "statement": statement.id, "pending_statement": pending_statement.id}
 
 

@@ -21,6 +21,7 @@ from participation.surveys import services as survey_services
 from participation.surveys.models import Answer, Option, Question, Survey
 from participation.surveys.models import Response as SurveyResponse
 
+from ..conftest import session_token_of
 from ..htmlcheck import executable_parts
 from .payloads import XSS_PAYLOADS
 
@@ -146,10 +147,10 @@ def test_no_payload_executes_anywhere(app, world, login):
     anonymous = app.test_client()
     admin = app.test_client()
     with admin.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(w["admin"].id), True
+        session["_user_id"], session["_fresh"] = session_token_of(app, w["admin"].id), True
     author = app.test_client()
     with author.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(w["author"].id), True
+        session["_user_id"], session["_fresh"] = session_token_of(app, w["author"].id), True
     for payload in XSS_PAYLOADS:
         _fill(app, w, payload)
         for page in public_pages:
