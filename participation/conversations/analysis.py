@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from flask import current_app
 from scipy.spatial import ConvexHull, QhullError
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from ..core import clock
 from ..extensions import db
@@ -77,6 +77,11 @@ def _group_counts(votes: engine.Votes, result: engine.Result, statement_ids: lis
 
 def recompute(conversation: Conversation, *, random_seed: int = 0) -> Analysis:
     """Run the engine on the conversation's latest votes and store everything pages need."""
+    # The new votes this recompute accounts for, read before the votes themselves: votes cast while
+    # it runs stay counted for the next one (resetting to 0 would lose them for good once the
+    # conversation goes quiet, as the sweep only looks at conversations with new votes).
+    accounted = db.session.scalar(select(Conversation.votes_since_analysis)
+                                  .where(Conversation.id == conversation.id)) or 0
     votes = load_votes(conversation).latest()
     statements = list(db.session.scalars(select(Statement).where(Statement.conversation_id == conversation.id)))
     moderated_out = [s.id for s in statements if s.state is StatementState.REJECTED or s.hidden_at is not None]
@@ -150,8 +155,10 @@ def recompute(conversation: Conversation, *, random_seed: int = 0) -> Analysis:
     else:
         analysis.bounds = []
     analysis.computed_at = clock.now()
-    conversation.votes_since_analysis = 0
     db.session.flush()
+    remaining = Conversation.votes_since_analysis - accounted
+    db.session.execute(update(Conversation).where(Conversation.id == conversation.id).values(
+        votes_since_analysis=case((remaining > 0, remaining), else_=0)).execution_options(synchronize_session=False))
     db.session.expire_all()  # positions and extremities were written in bulk, around the identity map
     return analysis
 

@@ -98,16 +98,19 @@ def read_folder(path: str | Path) -> PolisFolder:
     for needed in ("comment-id", "comment-body"):
         if needed not in header:
             raise ValueError(f"{name}: no “{needed}” column")
-    at = {column: header.index(column) for column in ("comment-id", "comment-body", "moderated") if column in header}
+    at: dict[str, int] = {column: header.index(column) for column in ("comment-id", "comment-body", "moderated")
+                          if column in header}
+
+    def value_of(row: list[str], column: str) -> str:
+        j = at.get(column)
+        return row[j] if j is not None and j < len(row) else ""
+
     for number, row in enumerate(rows, 2):
-        def cell(column: str, row: list[str] = row) -> str:
-            j = at.get(column)
-            return row[j] if j is not None and j < len(row) else ""
-        sid = _polis_id(cell("comment-id"), "comment id", f"{name} line {number}")
+        sid = _polis_id(value_of(row, "comment-id"), "comment id", f"{name} line {number}")
         if sid is None:
             continue
-        moderated = {"1": 1, "-1": -1}.get(cell("moderated").strip(), 0)
-        out.statements[sid] = (clean_text(_cell(cell("comment-body"))), moderated)
+        moderated = {"1": 1, "-1": -1}.get(value_of(row, "moderated").strip(), 0)
+        out.statements[sid] = (clean_text(_cell(value_of(row, "comment-body"))), moderated)
     if (folder / "summary.csv").is_file():
         rows = _open_csv(folder, "summary.csv")
         out.summary = {row[0]: clean_text(_cell(row[1])) for row in rows if len(row) >= 2}

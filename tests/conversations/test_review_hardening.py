@@ -208,3 +208,34 @@ def test_statement_ids_that_are_not_ids_are_not_found(app, make_user, make_conve
             services.cast_vote(_c(cid), _u(resident), statement_id, "agree")
         db.session.rollback()
         assert db.session.scalar(select(func.count(Vote.id))) == 0
+
+
+def test_a_vote_cast_while_the_groups_are_recomputed_still_counts_for_the_next_recompute(
+        app, make_user, make_conversation, monkeypatch):
+    """The recompute used to set `votes_since_analysis` to 0 at the end, forgetting votes cast while
+    it ran: once the conversation went quiet, they never reached the opinion map."""
+    from sqlalchemy import update
+
+    from participation.conversations import analysis, engine
+
+    cid, sids, _ = make_conversation(statements=2)
+    resident = make_user()
+    real_compute = engine.compute
+
+    def compute_while_someone_votes(*args, **kwargs):
+        result = real_compute(*args, **kwargs)
+        db.session.execute(update(Conversation).where(Conversation.id == cid).values(
+            votes_count=Conversation.votes_count + 1,
+            votes_since_analysis=Conversation.votes_since_analysis + 1))
+        return result
+
+    with app.app_context():
+        services.cast_vote(_c(cid), _u(resident), sids[0], "agree")
+        services.cast_vote(_c(cid), _u(resident), sids[1], "agree")
+        assert _c(cid).votes_since_analysis == 2
+        monkeypatch.setattr(engine, "compute", compute_while_someone_votes)
+        analysis.recompute(_c(cid))
+        assert _c(cid).votes_since_analysis == 1
+        monkeypatch.setattr(engine, "compute", real_compute)
+        analysis.recompute(_c(cid))
+        assert _c(cid).votes_since_analysis == 0

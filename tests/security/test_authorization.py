@@ -122,7 +122,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int], bool]] = {
     # proposals
     ("GET", "proposals.index"): ("/processes/square/proposals/", exp(200), False),
     ("GET", "proposals.geojson"): ("/processes/square/proposals.geojson", exp(200), False),
-    ("GET", "proposals.new"): ("/processes/square/proposals/new", exp(200, anonymous=302), False),
+    ("GET", "proposals.new"): ("/processes/square/proposals/new", exp(200, anonymous=302, blocked=403), False),
     ("POST", "proposals.new"): ("/processes/square/proposals/new", exp(400, anonymous=302), False),
     ("GET", "proposals.detail"): ("/proposals/{proposal}", exp(200), False),
     ("POST", "proposals.support"): ("/proposals/{proposal}/support", exp(302, author=403), True),
