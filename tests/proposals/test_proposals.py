@@ -257,7 +257,7 @@ def test_concurrent_supports_count_exactly(app, make_user, make_process, make_pr
     errors = []
 
     def go(user_id):
-        with app.test_request_context("/"):
+        with app.test_request_context("/", method="POST"):  # a writing request (BEGIN IMMEDIATE on SQLite)
             try:
                 barrier.wait()
                 services.support(db.session.get(User, user_id), db.session.get(Proposal, proposal.id))

@@ -68,7 +68,7 @@ def test_concurrent_submits_store_one_response(app, make_user, build_survey):
     outcomes = []
 
     def submit():
-        with app.test_request_context("/"):
+        with app.test_request_context("/", method="POST"):  # a writing request (BEGIN IMMEDIATE on SQLite)
             survey = db.session.get(Survey, survey_id)
             user = db.session.get(User, resident.id)
             barrier.wait()
