@@ -104,6 +104,9 @@ class Config:
     # Proposals
     PROPOSAL_EDIT_MINUTES = int(_env_float("PROPOSAL_EDIT_MINUTES", 15))
 
+    # Meetings: registered people see the online link from this many minutes before the start
+    MEETING_LINK_MINUTES = int(_env_float("MEETING_LINK_MINUTES", 30))
+
     # Accounts
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"

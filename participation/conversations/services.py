@@ -2,7 +2,7 @@
 
 Checked (predicates and `is_open`), audited for staff, flushed; never committed. Counters are exact
 under concurrency: one participant per person/browser and one vote per participant and statement are
-unique constraints; a statement's counts are recounted from its votes under a row lock; the
+unique constraints; a statement's counts move by atomic increments under its row lock; the
 conversation's counters move by atomic increments taken after the statement lock (one lock order).
 """
 from __future__ import annotations
@@ -168,12 +168,26 @@ def participant_for(conversation: Conversation, user: Actor, browser_token: str 
     return participant, True
 
 
-def _recount(statement: Statement) -> None:
-    counts = dict(db.session.execute(select(Vote.value, func.count(Vote.id))
-                                     .where(Vote.statement_id == statement.id).group_by(Vote.value)).all())
-    statement.agree_count = counts.get(VoteValue.AGREE, 0)
-    statement.disagree_count = counts.get(VoteValue.DISAGREE, 0)
-    statement.pass_count = counts.get(VoteValue.PASS, 0)
+_COUNT_COLUMNS = {VoteValue.AGREE: "agree_count", VoteValue.DISAGREE: "disagree_count",
+                  VoteValue.PASS: "pass_count"}
+
+
+def _move_counts(statement: Statement, old: int | None, new: int) -> None:
+    """A statement's agree/disagree/pass counts follow one vote (cast, or changed from `old`).
+
+    Atomic increments under the statement's row lock (taken before the vote was read), so they stay
+    exact without counting the statement's votes again: that count grows with the participants and
+    ran on every vote."""
+    if old == new:
+        return
+    delta = dict.fromkeys(_COUNT_COLUMNS.values(), 0)
+    delta[_COUNT_COLUMNS[VoteValue(new)]] += 1
+    if old is not None:
+        delta[_COUNT_COLUMNS[VoteValue(old)]] -= 1
+    db.session.execute(update(Statement).where(Statement.id == statement.id).values(
+        {getattr(Statement, column): getattr(Statement, column) + change
+         for column, change in delta.items() if change}).execution_options(synchronize_session=False))
+    db.session.refresh(statement, list(_COUNT_COLUMNS.values()))
 
 
 def _bump(conversation: Conversation, *, participants: int = 0, votes: int = 0, statements: int = 0) -> None:
@@ -208,8 +222,10 @@ def cast_vote(conversation: Conversation, user: Actor, statement_id: Any, value:
         raise Conflict(NOT_OPEN_FOR_VOTES)
     participant, created = participant_for(conversation, user, browser_token)
     lock_row(Statement, statement.id)
+    # Read under the lock, as stored now (not as this session may remember it): counts move from it.
     vote = db.session.scalar(select(Vote).where(Vote.statement_id == statement.id,
-                                                Vote.participant_id == participant.id))
+                                                Vote.participant_id == participant.id)
+                             .execution_options(populate_existing=True))
     new = vote is None
     if vote is None:
         vote = Vote(conversation_id=conversation.id, statement_id=statement.id, participant_id=participant.id,
@@ -224,11 +240,12 @@ def cast_vote(conversation: Conversation, user: Actor, statement_id: Any, value:
             if vote is None:
                 raise
             new = False
+    previous = None if new else vote.value
     if not new:
         vote.value = int(vote_value)
         vote.updated_at = clock.now()
     db.session.flush()
-    _recount(statement)
+    _move_counts(statement, previous, int(vote_value))
     if new:
         participant.votes_count = db.session.scalar(
             select(func.count(Vote.id)).where(Vote.participant_id == participant.id)) or 0

@@ -239,3 +239,30 @@ def test_a_vote_cast_while_the_groups_are_recomputed_still_counts_for_the_next_r
         monkeypatch.setattr(engine, "compute", real_compute)
         analysis.recompute(_c(cid))
         assert _c(cid).votes_since_analysis == 0
+
+
+def test_a_vote_does_not_count_the_statements_votes_again(app, make_user, make_conversation):
+    """A statement's counts used to be recounted from all its votes on every vote (a cost that grows
+    with the participants); they now move by one, and stay exact through changes of mind."""
+    cid, sids, _ = make_conversation(statements=1)
+    people = [make_user() for _ in range(4)]
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    with app.app_context():
+        for person, value in zip(people, ["agree", "agree", "disagree", "pass"], strict=True):
+            services.cast_vote(_c(cid), _u(person), sids[0], value)
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            services.cast_vote(_c(cid), _u(people[0]), sids[0], "disagree")  # a change of mind
+            services.cast_vote(_c(cid), _u(people[0]), sids[0], "disagree")  # the same again
+            services.cast_vote(_c(cid), _u(people[3]), sids[0], "agree")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert not [s for s in seen if "GROUP BY conversation_votes.value" in s]
+        statement = db.session.get(Statement, sids[0])
+        db.session.refresh(statement)
+        assert (statement.agree_count, statement.disagree_count, statement.pass_count) == (2, 2, 0)
+        assert _c(cid).votes_count == 4

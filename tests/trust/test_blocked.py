@@ -107,7 +107,12 @@ def test_blocked_users_see_a_notice_instead_of_posting_forms(app):
         session["_user_id"], session["_fresh"] = session_token_of(app, world["users"]["blocked"]), True
     html = client.get(f"/proposals/{world['discussed']}").get_data(as_text=True)
     assert "利用停止" in html
-    assert f'action="/proposals/{world["discussed"]}/comments"' not in html
+    for form in ("comments", "support", "follow"):
+        assert f'action="/proposals/{world["discussed"]}/{form}"' not in html
+    html = client.get(f"/issues/{world['issue']}").get_data(as_text=True)
+    assert "利用停止" in html
+    for form in ("metoo", "follow", "updates"):
+        assert f'action="/issues/{world["issue"]}/{form}"' not in html
 
 
 @pytest.mark.parametrize(("blocker", "target", "allowed"), [
