@@ -106,6 +106,9 @@ class Config:
 
     # Meetings: registered people see the online link from this many minutes before the start
     MEETING_LINK_MINUTES = int(_env_float("MEETING_LINK_MINUTES", 30))
+    # Conversations: recompute the opinion groups after this many new votes, or this long after the last
+    CONVERSATION_RECOMPUTE_VOTES = int(_env_float("CONVERSATION_RECOMPUTE_VOTES", 20))
+    CONVERSATION_RECOMPUTE_SECONDS = int(_env_float("CONVERSATION_RECOMPUTE_SECONDS", 300))
 
     # Accounts
     PASSWORD_MIN_LENGTH = 10

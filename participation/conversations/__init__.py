@@ -24,8 +24,6 @@ def init_app(app: Flask) -> None:
     assert admin.bp is bp and jobs.recompute_conversation  # staff pages share the blueprint; tasks known
     app.register_blueprint(bp)
     app.cli.add_command(conversations_cli)
-    app.config.setdefault("CONVERSATION_RECOMPUTE_VOTES", 20)
-    app.config.setdefault("CONVERSATION_RECOMPUTE_SECONDS", 300)
     expose_predicates(app, permissions)
     signals.process_figures.connect(_figures, sender=app, weak=False)
     signals.process_actions.connect(_actions, sender=app, weak=False)
