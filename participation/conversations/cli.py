@@ -47,7 +47,11 @@ def export_cmd(conversation_id: int, folder: str) -> None:
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None:
         raise click.ClickException(f"No conversation {conversation_id}")
-    for path in export_folder(conversation, folder):
+    try:
+        written = export_folder(conversation, folder)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write to {folder}: {exc.strerror or exc}") from None
+    for path in written:
         click.echo(str(path))
 
 

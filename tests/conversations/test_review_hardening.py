@@ -266,3 +266,12 @@ def test_a_vote_does_not_count_the_statements_votes_again(app, make_user, make_c
         db.session.refresh(statement)
         assert (statement.agree_count, statement.disagree_count, statement.pass_count) == (2, 2, 0)
         assert _c(cid).votes_count == 4
+
+
+def test_exporting_to_a_place_that_cannot_hold_a_folder_is_a_clear_error(app, runner, tmp_path, make_conversation):
+    cid, _sids, _ = make_conversation()
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    result = runner.invoke(args=["conversations", "export", str(cid), str(not_a_folder / "out")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Cannot write to" in result.output
