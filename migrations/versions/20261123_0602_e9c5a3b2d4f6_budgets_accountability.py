@@ -15,7 +15,6 @@ Create Date: 2026-11-23 06:02:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'e9c5a3b2d4f6'
 down_revision = 'd8b4f2a1c3e5'
 branch_labels = None

@@ -79,9 +79,10 @@ def results_linked_to(process: Process, target_type: str, ids: list[int]) -> lis
 
 def entries_using_upload(upload_id: int) -> list[Process]:
     """The processes whose result timelines show this upload (for `core.uploads`)."""
-    return list(db.session.scalars(select(Process).join(Result, Result.process_id == Process.id)
-                                   .join(TimelineEntry, TimelineEntry.result_id == Result.id)
-                                   .where(TimelineEntry.image_id == upload_id).distinct()))
+    # No DISTINCT over whole rows: PostgreSQL cannot compare the JSON columns of processes.
+    owners = (select(Result.process_id).join(TimelineEntry, TimelineEntry.result_id == Result.id)
+              .where(TimelineEntry.image_id == upload_id))
+    return list(db.session.scalars(select(Process).where(Process.id.in_(owners))))
 
 
 def parent_choices(process: Process, exclude: Result | None = None) -> list[Result]:

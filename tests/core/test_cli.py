@@ -81,8 +81,9 @@ def test_seed_demo_is_idempotent_and_has_one_user_per_role(app, runner):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     with app.app_context():
-        users = db.session.scalars(select(User)).all()
-        assert len(users) == 7
+        users = db.session.scalars(select(User).where(User.email.not_like("%@api.invalid"))).all()
+        assert len(users) == 7  # one per demo role (the demo API key's service account aside)
+        assert db.session.scalar(select(func.count(User.id)).where(User.email.like("%@api.invalid"))) == 1
         held = {a.role for u in users for a in u.roles}
         assert held == {r.value for r in Role}
         assert db.session.scalar(select(func.count(Department.id))) == 4
