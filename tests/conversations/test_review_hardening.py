@@ -95,9 +95,9 @@ def test_a_moderator_refused_a_rejection_does_not_see_the_facilitators_page(
     login(moderator)
     url = f"/admin/conversations/{cid}/statements/{pending_id}/reject"
     page = f"/processes/{slug}/conversations/{cid}"
-    refused = post_form(url, {"reason": "\x00 "}, page=page)
+    refused = post_form(url, {"reason": "   "}, page=page)
     html = refused.get_data(as_text=True)
-    assert refused.status_code == 400
+    assert refused.status_code == 400 and "投稿者にわかるよう、理由を書いてください。" in html
     assert "export/comments.csv" not in html and 'name="topic_ja"' not in html
     done = post_form(url, {"reason": "重複しています"}, page=page)
     assert done.status_code == 302 and done.headers["Location"].endswith(page)
@@ -275,3 +275,19 @@ def test_exporting_to_a_place_that_cannot_hold_a_folder_is_a_clear_error(app, ru
     result = runner.invoke(args=["conversations", "export", str(cid), str(not_a_folder / "out")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Cannot write to" in result.output
+
+
+def test_a_facilitator_refused_a_rejection_is_told_why(app, client, login, make_user, make_conversation, post_form):
+    """The review queue's reject form showed no error: a 400 page with nothing said."""
+    cid, _sids, facilitator = make_conversation(moderation="pre")
+    resident = make_user()
+    with app.app_context():
+        pending_id = services.submit_statement(_c(cid), _u(resident), "ベンチを増やしてほしい").id
+        db.session.commit()
+    login(facilitator)
+    page = f"/admin/conversations/{cid}/"
+    refused = post_form(f"{page}statements/{pending_id}/reject", {"reason": "   "}, page=page)
+    assert refused.status_code == 400
+    assert "投稿者にわかるよう、理由を書いてください。" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Statement, pending_id).state is StatementState.PENDING
