@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
         Statement, _l("Statement in a conversation"), lambda o: o.conversation.process_id, lambda o: o.author_id,
         lambda o: url_for("conversations.detail", slug=o.conversation.process.slug,
                           conversation_id=o.conversation_id, statement=o.id),
-        lambda o: o.text, Statement.author_id))
+        lambda o: o.text, Statement.author_id, readable=permissions.can_read_statement))
 
 
 def _statement_url(notification: Any) -> str:
@@ -110,15 +110,15 @@ def _opinion_groups(app: Any, *, process: Any, members: bool = True, **_: Any) -
     from sqlalchemy import select
 
     from ..extensions import db
-    from .analysis import latest
-    from .models import Participant
+    from .models import Analysis, Participant
     from .queries import conversations_of
 
     for conversation in conversations_of(process):
-        analysis = latest(conversation)
-        if analysis is None or analysis.k < 2:
+        row = db.session.execute(select(Analysis.k, Analysis.groups)  # not the per-participant state
+                                 .where(Analysis.conversation_id == conversation.id)).first()
+        if row is None or row.k < 2:
             continue
-        found: dict[str, Any] = {"sizes": [g["size"] for g in analysis.groups]}
+        found: dict[str, Any] = {"sizes": [g["size"] for g in row.groups]}
         if members:
             found["members"] = dict(db.session.execute(
                 select(Participant.user_id, Participant.group).where(

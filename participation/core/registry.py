@@ -37,6 +37,9 @@ class ModerationTarget:
     excerpt: Callable[[Any], str]
     author_column: Any  # the column naming the author, for "everything they wrote"
     hideable: bool = True
+    # may this person see the item at all (a draft process, a statement waiting for review)?
+    # Nobody can flag what they cannot see.
+    readable: Callable[[Any, Any], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ def flag(user: User, target_type: str, target_id: Any, reason: str, details: str
     """One flag per user per item; at the threshold the item is hidden pending review."""
     ensure_can_post(user)
     spec, obj = _target(target_type, target_id)
+    if spec.readable is not None and not spec.readable(user, obj):
+        raise NotFound(_l("The content you want to report does not exist."))
     try:
         reason = Reason(reason)
     except ValueError:

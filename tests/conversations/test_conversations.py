@@ -409,3 +409,15 @@ def test_enough_votes_recompute_the_groups_in_the_background(app, client, login,
     assert vote(sids[1]) == (1, 1)  # then it waits for 3 new votes (or 5 minutes)
     assert vote(sids[2]) == (1, 2)
     assert vote(sids[3]) == (4, 0)
+
+
+def test_nobody_flags_a_statement_they_cannot_see(app, make_user, make_conversation):
+    from participation.moderation import services as moderation
+
+    cid, _sids, _ = make_conversation(moderation="pre")
+    author, other = make_user(), make_user()
+    with app.app_context():
+        pending = services.submit_statement(_c(cid), _u(author), "確認待ちの意見です")
+        db.session.commit()
+        with pytest.raises(NotFound):
+            moderation.flag(_u(other), "conversation_statements", pending.id, "spam")
