@@ -68,10 +68,10 @@ def test_concurrent_submits_store_one_response(app, make_user, build_survey):
     outcomes = []
 
     def submit():
-        with app.test_request_context("/", method="POST"):  # a writing request (BEGIN IMMEDIATE on SQLite)
+        barrier.wait()  # all four at once; a writing request holds SQLite's write lock from its first query
+        with app.test_request_context("/", method="POST"):
             survey = db.session.get(Survey, survey_id)
             user = db.session.get(User, resident.id)
-            barrier.wait()
             try:
                 submit_form(survey, user, data)
                 db.session.commit()
