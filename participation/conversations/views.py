@@ -39,16 +39,19 @@ def _page(conversation: Conversation, *, chosen: int | None = None, error: str |
           status: int = 200):
     participant = _participant(conversation)
     decision = queries.may_vote(conversation, current_user)
-    statement = None
-    if decision:
-        if chosen is not None:
-            statement = queries.get_statement(conversation, chosen)
-            if not statement.is_visible:
-                abort(404)
-        else:
-            statement = queries.next_statement(conversation, participant)
+    statement = review = None
+    if chosen is not None:
+        found = queries.get_statement(conversation, chosen)
+        if found.is_visible and decision:
+            statement = found
+        elif not found.is_visible and permissions.can_moderate_statements(current_user, conversation):
+            review = found  # moderators and facilitators see a hidden or waiting statement in context
+        elif not found.is_visible:
+            abort(404)
+    elif decision:
+        statement = queries.next_statement(conversation, participant)
     return render_template("conversations/detail.html", conversation=conversation, process=conversation.process,
-                           decision=decision, statement=statement, form=VoteForm(), error=error,
+                           decision=decision, statement=statement, review=review, form=VoteForm(), error=error,
                            progress=queries.progress(conversation, participant), vote_labels=VOTE_LABELS,
                            participant=participant, groups=queries.groups_count(conversation)), status
 

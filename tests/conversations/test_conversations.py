@@ -421,3 +421,22 @@ def test_nobody_flags_a_statement_they_cannot_see(app, make_user, make_conversat
         db.session.commit()
         with pytest.raises(NotFound):
             moderation.flag(_u(other), "conversation_statements", pending.id, "spam")
+
+
+def test_moderators_see_a_hidden_statement_in_context_others_get_404(app, client, login, make_user,
+                                                                     make_conversation):
+    from participation.core import clock
+    from participation.processes.models import Process
+
+    cid, sids, _ = make_conversation()
+    with app.app_context():
+        slug = db.session.get(Process, _c(cid).process_id).slug
+        db.session.get(Statement, sids[0]).hidden_at = clock.now()
+        db.session.commit()
+    url = f"/processes/{slug}/conversations/{cid}?statement={sids[0]}"
+    login(make_user())
+    assert client.get(url).status_code == 404
+    login(make_user("moderator"))
+    html = client.get(url).get_data(as_text=True)
+    assert "意見その1です。" in html and "モデレーターが非表示" in html
+    assert 'name="vote"' not in html.split("review-text")[1][:400]  # seen in context, not voted on
