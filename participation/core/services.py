@@ -168,8 +168,12 @@ def revoke_role(actor: User | None, user: User, role: Role, *, department: Depar
     return removed
 
 
+SERVICE_ACCOUNT_DOMAIN = "@api.invalid"  # accounts that file reports for an API key (never people)
+
+
 def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0
+    """Registered residents, not counting the API keys' service accounts."""
+    return db.session.scalar(select(func.count(User.id)).where(User.email.not_like(f"%{SERVICE_ACCOUNT_DOMAIN}"))) or 0
 
 
 MAX_ID = 2**31 - 1

@@ -103,3 +103,14 @@ def test_demo_key_is_seeded_once(app):
         line = seed()
         assert line and "/open311/v2/requests.json" in line
         assert seed() is None
+
+
+def test_api_service_accounts_are_not_counted_as_residents(app, make_user):
+    from participation.api import services as api_services
+    from participation.core import services as core_services
+
+    make_user()
+    with app.app_context():
+        before = core_services.count_users()
+        api_services.create_key(None, {"name": "city app"}, check=False)
+        assert core_services.count_users() == before
