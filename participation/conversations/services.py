@@ -320,9 +320,12 @@ def reject_statement(actor: User, statement: Statement, reason: str | None) -> N
 
 
 def recount_visible_statements(conversation: Conversation) -> None:
-    """After moderators hide or restore a statement: the shown count follows what the public sees."""
-    conversation.statements_count = db.session.scalar(
-        select(func.count(Statement.id)).where(Statement.conversation_id == conversation.id,
-                                               Statement.state == StatementState.ACCEPTED,
-                                               Statement.hidden_at.is_(None))) or 0
+    """After moderators hide or restore a statement: the shown count follows what the public sees.
+    One UPDATE with the count as a subquery, so a statement added at the same moment is not lost."""
     db.session.flush()
+    visible = (select(func.count(Statement.id)).where(Statement.conversation_id == conversation.id,
+                                                      Statement.state == StatementState.ACCEPTED,
+                                                      Statement.hidden_at.is_(None)).scalar_subquery())
+    db.session.execute(update(Conversation).where(Conversation.id == conversation.id)
+                       .values(statements_count=visible))
+    db.session.refresh(conversation, ["statements_count"])
