@@ -35,7 +35,7 @@ def _data(form: ConversationForm) -> dict:
 def admin_new(process_id: int):
     process = get_process(process_id)
     if not permissions.can_create_conversation(current_user, process.id):
-        abort(403, description=services.NOT_FACILITATOR)
+        abort(403, description=permissions.NOT_FACILITATOR)
     form = ConversationForm()
     _phase_choices(form, process)
     if form.validate_on_submit():

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+
 from ..core.permissions import can_post, can_read, is_facilitator, is_moderator, is_signed_in
 from ..core.types import Actor
 from ..processes.permissions import can_view_process
 
 if TYPE_CHECKING:
     from .models import Conversation, Statement
+
+# Refusals, defined once for services and look-ups.
+NOT_FACILITATOR = _l("Only facilitators of this process can manage its conversations.")
+NOT_REVIEWER = _l("Only facilitators and moderators of this process can review statements.")
 
 
 def can_view_conversation(user: Actor, conversation: Conversation) -> bool:

@@ -1,18 +1,21 @@
 """Reading conversations: look-ups that 404, whether voting is open, the next statement, progress."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..core.errors import NotFound
+from ..core.errors import NotFound, PermissionDenied
 from ..core.models import User
 from ..core.services import parse_id
 from ..core.text import similarity
 from ..core.types import Actor
 from ..extensions import db
+from ..processes.capabilities import Decision
 from ..processes.models import Process, city_today
 from ..processes.queries import get_process_by_slug
 from . import permissions
@@ -22,16 +25,6 @@ from .routing import Candidate, choose_next
 NOT_FOUND = _l("This conversation does not exist.")
 STATEMENT_NOT_FOUND = _l("This statement does not exist.")
 SIMILAR_THRESHOLD = 0.35
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    reason: str | None = None
-    needs_login: bool = False
-
-    def __bool__(self) -> bool:
-        return self.allowed
 
 
 def get_conversation(conversation_id: int, user: Actor = None, *, process: Process | None = None) -> Conversation:
@@ -189,28 +182,25 @@ def statements_by_id(conversation: Conversation, ids: list[int]) -> dict[int, St
         Statement.conversation_id == conversation.id, Statement.id.in_(ids)))}
 
 
-def get_for_manage(actor: Actor, conversation_id: int) -> Conversation:
-    """A conversation its facilitators manage: 404 when it does not exist, 403 for others."""
-    from ..core.errors import PermissionDenied
-
+def _for_staff(actor: Actor, conversation_id: int, allowed: Callable[[Actor, Conversation], bool],
+               refusal: Any) -> Conversation:
+    """A conversation for its staff: 404 when it does not exist, 403 when `allowed` says no."""
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None:
         raise NotFound(NOT_FOUND)
-    if not permissions.can_manage_conversation(actor, conversation):
-        raise PermissionDenied(_l("Only facilitators of this process can manage its conversations."))
+    if not allowed(actor, conversation):
+        raise PermissionDenied(refusal)
     return conversation
+
+
+def get_for_manage(actor: Actor, conversation_id: int) -> Conversation:
+    """A conversation its facilitators manage."""
+    return _for_staff(actor, conversation_id, permissions.can_manage_conversation, permissions.NOT_FACILITATOR)
 
 
 def get_for_manage_or_moderate(actor: Actor, conversation_id: int) -> Conversation:
     """A conversation whose statements the actor reviews (facilitators and moderators of the process)."""
-    from ..core.errors import PermissionDenied
-
-    conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None:
-        raise NotFound(NOT_FOUND)
-    if not permissions.can_moderate_statements(actor, conversation):
-        raise PermissionDenied(_l("Only facilitators and moderators of this process can review statements."))
-    return conversation
+    return _for_staff(actor, conversation_id, permissions.can_moderate_statements, permissions.NOT_REVIEWER)
 
 
 def groups_count(conversation: Conversation) -> int:

@@ -37,7 +37,6 @@ from .models import (
     VoteValue,
 )
 
-NOT_FACILITATOR = _l("Only facilitators of this process can manage its conversations.")
 NOT_OPEN_FOR_VOTES = _l("This statement is not open for votes.")
 
 
@@ -68,7 +67,7 @@ def _clean_setup(process: Process, data: dict[str, Any]) -> dict[str, Any]:
 
 def create_conversation(actor: User, process: Process, data: dict[str, Any]) -> Conversation:
     if not permissions.can_create_conversation(actor, process.id):
-        raise PermissionDenied(NOT_FACILITATOR)
+        raise PermissionDenied(permissions.NOT_FACILITATOR)
     conversation = Conversation(process_id=process.id, **_clean_setup(process, data))
     db.session.add(conversation)
     db.session.flush()
@@ -81,7 +80,7 @@ def create_conversation(actor: User, process: Process, data: dict[str, Any]) -> 
 
 def update_conversation(actor: User, conversation: Conversation, data: dict[str, Any]) -> Conversation:
     if not permissions.can_manage_conversation(actor, conversation):
-        raise PermissionDenied(NOT_FACILITATOR)
+        raise PermissionDenied(permissions.NOT_FACILITATOR)
     before = {"topic": conversation.topic, "moderation": conversation.moderation,
               "allow_anonymous": conversation.allow_anonymous}
     for key, value in _clean_setup(conversation.process, data).items():
@@ -105,7 +104,7 @@ def _statement_text(text: str | None) -> str:
 def add_seed_statements(actor: User, conversation: Conversation, texts: list[str]) -> list[Statement]:
     """Statements the facilitator writes to start the conversation: shown first, in this order."""
     if not permissions.can_manage_conversation(actor, conversation):
-        raise PermissionDenied(NOT_FACILITATOR)
+        raise PermissionDenied(permissions.NOT_FACILITATOR)
     cleaned = [_statement_text(t) for t in texts]
     start = db.session.scalar(select(func.coalesce(func.max(Statement.seed_order), 0))
                               .where(Statement.conversation_id == conversation.id)) or 0
@@ -121,7 +120,7 @@ def add_seed_statements(actor: User, conversation: Conversation, texts: list[str
 
 def set_closed(actor: User, conversation: Conversation, closed: bool) -> None:
     if not permissions.can_manage_conversation(actor, conversation):
-        raise PermissionDenied(NOT_FACILITATOR)
+        raise PermissionDenied(permissions.NOT_FACILITATOR)
     conversation.closed_at = clock.now() if closed else None
     db.session.flush()
     audit.record(actor, "conversation.close" if closed else "conversation.reopen", conversation)
@@ -129,7 +128,7 @@ def set_closed(actor: User, conversation: Conversation, closed: bool) -> None:
 
 def publish_report(actor: User, conversation: Conversation, published: bool) -> None:
     if not permissions.can_manage_conversation(actor, conversation):
-        raise PermissionDenied(NOT_FACILITATOR)
+        raise PermissionDenied(permissions.NOT_FACILITATOR)
     conversation.report_published = published
     db.session.flush()
     audit.record(actor, "conversation.report_publish" if published else "conversation.report_unpublish",
@@ -287,7 +286,7 @@ def submit_statement(conversation: Conversation, user: Actor, text: str | None, 
 def _decide(actor: User, statement: Statement) -> Conversation:
     conversation = statement.conversation
     if not permissions.can_moderate_statements(actor, conversation):
-        raise PermissionDenied(_l("Only facilitators and moderators of this process can review statements."))
+        raise PermissionDenied(permissions.NOT_REVIEWER)
     if statement.state is not StatementState.PENDING:
         raise Conflict(_l("This statement has already been reviewed."))
     return conversation
