@@ -1,4 +1,5 @@
-"""Operator commands of core: `flask uploads clean`, `flask backup DIR`, `flask restore DIR`."""
+"""Operator commands of core: `flask uploads clean`, `flask backup DIR`, `flask restore DIR`,
+`flask counters rebuild`."""
 from __future__ import annotations
 
 import click
@@ -54,9 +55,30 @@ def restore_command(directory: str) -> None:
                f"{manifest['schema_revision']}).")
 
 
+counters_cli = AppGroup("counters", help="Counter and aggregate tables behind totals and statistics.")
+
+
+@counters_cli.command("rebuild")
+@with_appcontext
+def rebuild_counters() -> None:
+    """Recompute every counter and aggregate table from the rows (after a restore or a manual fix)."""
+    from flask import current_app
+
+    from ..extensions import db
+    from . import signals
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for _receiver, line in signals.rebuild_counters.send(app):
+        if line:
+            click.echo(line)
+    db.session.commit()
+    click.echo("Counters rebuilt.")
+
+
 def init_app(app: Flask) -> None:
     from . import upload_jobs  # noqa: F401 - the worker learns the hourly clean-up
 
     app.cli.add_command(uploads_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(counters_cli)

@@ -59,6 +59,26 @@ proposal_outcome_blocks = _signals.signal("proposal-outcome-blocks")
 #: id, title, description, cost, area, category, proposal_ids, url
 selected_projects = _signals.signal("selected-projects")
 
+#: `flask counters rebuild`: each feature recomputes its counter/aggregate tables from the rows and
+#: returns a line to print: (app) -> str | None
+rebuild_counters = _signals.signal("rebuild-counters")
+#: "download my data": each feature returns what it holds about a person:
+#: (app, user=...) -> dict[str, list[dict]] (dataset name -> rows of plain JSON values) | None
+personal_data_export = _signals.signal("personal-data-export")
+#: account deletion: each feature erases or unlinks a person's personal data (content stays public
+#: under "deleted user"): (app, user=...) -> None
+personal_data_erase = _signals.signal("personal-data-erase")
+#: `/account/activity`: a person's own items with their current state:
+#: (app, user=...) -> list[dict] with kind (translated), title, state (translated), url, created_at | None
+account_activity = _signals.signal("account-activity")
+#: public profile `/users/<id>`: a person's public items: (app, user=...) -> list[dict] like account_activity
+public_profile_items = _signals.signal("public-profile-items")
+#: KPI roll-up: monthly counts a feature contributes: (app, since=datetime|None) -> list[dict] with
+#: metric, month ("YYYY-MM"), process_id (or None), value, and "people" (set of user ids) for participants
+kpi_monthly = _signals.signal("kpi-monthly")
+#: sections of the administration dashboard `/admin/`: (app, user) -> list[(label, url)]
+admin_sections = _signals.signal("admin-sections")
+
 # --- events (receivers react) ------------------------------------------------------------------
 #: new notification rows were stored: (app, rows=list[Notification])
 notifications_created = _signals.signal("notifications-created")
