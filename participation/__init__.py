@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from .config import MIGRATIONS_DIR, Config, ProductionConfig, persistent_secret_key
-from .core import registry
+from .core import audit, registry
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -43,11 +43,15 @@ def create_app(config: Any = None) -> Flask:
 
     app.url_map.converters["int"] = BoundedIntConverter
     registry.init_app(app)
+    audit.init_app(app)  # how core's audit actions read; features add theirs in their init_app
+    from .core import transport
+
+    transport.init_app(app)  # first: its compression hook runs after every other one
     _init_extensions(app)
     _register_features(app)
 
     from .cli import register_cli
-    from .core import actions, blocking, proxies
+    from .core import actions, blocking, pages, proxies, site
     from .core.errors import register_error_handlers
     from .core.security import init_security_headers
     from .core.templating import init_templating
@@ -55,6 +59,8 @@ def create_app(config: Any = None) -> Flask:
     register_error_handlers(app)
     actions.init_app(app)
     blocking.init_app(app)
+    site.init_app(app)
+    pages.init_app(app)
     proxies.init_app(app)
     init_security_headers(app)
     init_templating(app)
@@ -117,6 +123,7 @@ MODEL_MODULES = (
     "participation.surveys.models",
     "participation.proposals.models",
     "participation.issues.models",
+    "participation.issues.tallies",
     "participation.moderation.models",
     "participation.alerts.models",
     "participation.meetings.models",
@@ -124,6 +131,9 @@ MODEL_MODULES = (
     "participation.core.verification",
     "participation.accountability.models",
     "participation.api.models",
+    "participation.core.site",
+    "participation.core.pages",
+    "participation.core.privacy_models",
 )
 
 
@@ -171,8 +181,9 @@ def _init_extensions(app: Flask) -> None:
 # The features, in the order their contributions appear on shared pages (home, process page) and
 # in which `flask seed-demo` fills them. Each package has `init_app(app)`: blueprint, CLI, signal
 # receivers, notification kinds, moderation targets, template globals.
-FEATURES = ("processes", "proposals", "surveys", "conversations", "issues", "moderation", "meetings", "budgets",
-            "accountability", "verifications", "api", "alerts")
+FEATURES = ("processes", "proposals", "surveys", "conversations", "places", "issues", "moderation", "meetings",
+            "budgets", "accountability", "verifications", "api", "alerts", "kpi",
+            "administration")
 
 
 def _register_features(app: Flask) -> None:
@@ -184,5 +195,8 @@ def _register_features(app: Flask) -> None:
     from .core import account_views
 
     account_views.init_app(app)  # password reset, confirmation, e-mail settings, /admin/jobs
+    from .core import privacy_views
+
+    privacy_views.init_app(app)  # consents, download my data, delete my account, public profiles
     for feature in FEATURES:
         importlib.import_module(f"participation.{feature}").init_app(app)

@@ -107,6 +107,7 @@ def app(backend_app, tmp_path, request):
     clock.unfreeze()
     saved = dict(backend_app.config)
     backend_app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")  # files of this test only
+    backend_app.config["EXPORT_FOLDER"] = str(tmp_path / "exports")  # "download my data" zips
     threaded = request.node.get_closest_marker("commits_from_threads") is not None
     with contextlib.ExitStack() as stack:
         if not threaded:

@@ -13,6 +13,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core import signals
     from . import departments, jobs  # noqa: F401 - jobs: the consumer must know the tasks
     from .views import bp, feed_links

@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from ..core import clock, jobs, mail
+from ..core import clock, jobs, mail, site
 from ..core.i18n import localized
 from ..core.mail_notifications import OFFICIAL_TOPIC, officials_wanting_department_mail
 from ..core.models import Department
@@ -53,7 +53,7 @@ def send_overdue_digests(now: Any = None) -> int:
     from zoneinfo import ZoneInfo
 
     now = now or clock.now()
-    local = now.astimezone(ZoneInfo(current_app.config["CITY_TIMEZONE"]))
+    local = now.astimezone(ZoneInfo(site.get("CITY_TIMEZONE")))
     if local.hour != DIGEST_HOUR:
         return 0
     days = int(current_app.config.get("ISSUE_OVERDUE_DAYS", 5))

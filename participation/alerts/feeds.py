@@ -1,9 +1,9 @@
 """Atom 1.0 feeds (feedgen): title, link and time of each item, nothing else (no personal data)."""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 
-from ..core import mail
+from ..core import mail, site
 from ..core.i18n import current_language, localized
 from .models import AlertEvent, EventKind
 
@@ -12,7 +12,7 @@ def atom(title: str, events: list[AlertEvent]) -> Response:
     from feedgen.feed import FeedGenerator
     from flask_babel import gettext as _
 
-    city = localized(current_app.config["CITY_NAME"])
+    city = localized(site.get("CITY_NAME"))
     self_url = mail.absolute(request.full_path.rstrip("?"))
     feed = FeedGenerator()
     feed.id(self_url)

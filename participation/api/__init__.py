@@ -20,7 +20,12 @@ SETTINGS = {"API_RATE_LIMIT": "120 per minute", "API_ADDRESS_RATE_LIMIT": "600 p
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core import signals
+
+    signals.admin_sections.connect(_admin_sections, sender=app, weak=False)
     from ..core.features import expose_predicates
     from ..extensions import csrf
     from . import jobs, permissions  # noqa: F401 - jobs: the worker learns the daily build
@@ -74,3 +79,15 @@ def _seed(app: Any, **_: Any) -> str | None:
     from .demo import seed
 
     return seed()
+
+
+def _admin_sections(app, user=None) -> list:
+    """Links on the administration dashboard."""
+    from flask import url_for
+    from flask_babel import lazy_gettext as _l
+
+    from .permissions import can_manage_api_keys
+
+    if not can_manage_api_keys(user):
+        return []
+    return [(_l("API keys"), url_for("api_admin.index"))]

@@ -16,7 +16,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, select
 
-from ..core import audit, clock
+from ..core import audit, clock, site
 from ..core.errors import InvalidInput, NotFound
 from ..core.i18n import current_language, localized
 from ..core.models import Department, Upload
@@ -79,7 +79,7 @@ def errors(code: int, description: str) -> list[dict[str, Any]]:
 def _time(value: datetime | None) -> str | None:
     if value is None:
         return None
-    tz = ZoneInfo(current_app.config["CITY_TIMEZONE"])
+    tz = ZoneInfo(site.get("CITY_TIMEZONE"))
     return value.astimezone(tz).replace(microsecond=0).isoformat()
 
 
@@ -122,7 +122,7 @@ def _parse_time(raw: str, field: str) -> datetime:
     except ValueError:
         raise InvalidInput(_l("%(field)s must be an ISO 8601 date and time.", field=field), field=field) from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(current_app.config["CITY_TIMEZONE"]))
+        value = value.replace(tzinfo=ZoneInfo(site.get("CITY_TIMEZONE")))
     return value
 
 

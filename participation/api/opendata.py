@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Flask
 
-from ..core import clock
+from ..core import clock, site
 from ..processes.models import city_today
 from .csvout import write_csv
 from .datasets import DATASETS, Dataset, area_features
@@ -39,7 +39,7 @@ def today_dir(app: Flask) -> Path:
 
 
 def attribution(app: Flask) -> dict[str, str]:
-    city = app.config["CITY_NAME"]
+    city = site.get("CITY_NAME")
     return {"ja": f"出典：{city.get('ja', '')}「市民参加プラットフォーム」オープンデータ（CC BY 4.0）",
             "en": f"Source: {city.get('en', '')} participation platform open data (CC BY 4.0)"}
 
@@ -154,7 +154,7 @@ def _texts(value: dict[str, str]) -> list[dict[str, str]]:
 
 
 def catalog_document(app: Flask, base_url: str, issued: dict[str, str | None], sizes: dict[str, int]) -> dict:
-    city = app.config["CITY_NAME"]
+    city = site.get("CITY_NAME")
     home = f"{base_url}/opendata/"
     modified = {"@value": city_today().isoformat(), "@type": "xsd:date"}
     publisher = {"@id": f"{base_url}/#publisher", "@type": "foaf:Agent", "foaf:name": _texts(city)}

@@ -8,6 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import register_notification_kind
@@ -31,6 +34,9 @@ def init_app(app: Flask) -> None:
         app, "budgets.project_created", _l("The proposal “%(title)s” became a project of the budget “%(budget)s”."),
         lambda n: url_for("budgets.project", slug=n.data["slug"], budget_id=n.data["budget_id"],
                           project_id=n.data["project_id"]))
+    from .kpi import facts as kpi_facts
+
+    signals.kpi_facts.connect(kpi_facts, sender=app, weak=False)
 
 
 def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:

@@ -13,6 +13,9 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
@@ -43,6 +46,9 @@ def init_app(app: Flask) -> None:
         lambda o: url_for("conversations.detail", slug=o.conversation.process.slug,
                           conversation_id=o.conversation_id, statement=o.id),
         lambda o: o.text, Statement.author_id, readable=permissions.can_read_statement))
+    from .kpi import facts as kpi_facts
+
+    signals.kpi_facts.connect(kpi_facts, sender=app, weak=False)
 
 
 def _statement_url(notification: Any) -> str:

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import string
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from flask import current_app
-from scipy.spatial import ConvexHull, QhullError
 from sqlalchemy import case, select, update
 
 from ..core import clock
 from ..extensions import db
-from . import engine
 from .models import Analysis, Conversation, Participant, Statement, StatementState, Vote
+
+if TYPE_CHECKING:  # numpy, scipy and scikit-learn load only where a recompute runs (job, CLI)
+    import numpy as np
+
+    from . import engine
 
 DIVISIVE_SHOWN = 5
 
@@ -31,6 +33,10 @@ def group_label(index: int) -> str:
 
 
 def load_votes(conversation: Conversation) -> engine.Votes:
+    import numpy as np
+
+    from . import engine
+
     rows = db.session.execute(select(Vote.participant_id, Vote.statement_id, Vote.value)
                               .where(Vote.conversation_id == conversation.id).order_by(Vote.id)).all()
     if not rows:
@@ -41,6 +47,9 @@ def load_votes(conversation: Conversation) -> engine.Votes:
 
 def _hull(points: np.ndarray) -> list[list[float]]:
     """The outline of a group on the map: its convex hull (a point or a segment for tiny groups)."""
+    import numpy as np
+    from scipy.spatial import ConvexHull, QhullError
+
     if len(points) == 0:
         return []
     unique = np.unique(points.round(6), axis=0)
@@ -56,6 +65,10 @@ def _hull(points: np.ndarray) -> list[list[float]]:
 def _group_counts(votes: engine.Votes, result: engine.Result, statement_ids: list[int]) -> dict[int, list[list[int]]]:
     """Per statement and group: [agree, disagree, seen] among the group's clustered members
     (vectorised: a recompute of a million votes spends no time in a Python loop here)."""
+    import numpy as np
+
+    from . import engine
+
     k = max(result.k, 1)
     counts = np.zeros((len(statement_ids), k, 3), dtype=np.int64)
     participants = np.asarray(result.participants, dtype=np.int64)  # sorted ids
@@ -76,6 +89,10 @@ def _group_counts(votes: engine.Votes, result: engine.Result, statement_ids: lis
 
 def recompute(conversation: Conversation, *, random_seed: int = 0) -> Analysis:
     """Run the engine on the conversation's latest votes and store everything pages need."""
+    import numpy as np
+
+    from . import engine
+
     # The new votes this recompute accounts for, read before the votes themselves: votes cast while
     # it runs stay counted for the next one (resetting to 0 would lose them for good once the
     # conversation goes quiet, as the sweep only looks at conversations with new votes).

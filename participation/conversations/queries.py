@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -21,6 +20,9 @@ from ..processes.queries import get_process_by_slug
 from . import permissions
 from .models import SIMILAR_SHOWN, Analysis, Conversation, Participant, Statement, StatementState, Vote
 from .routing import Candidate, choose_next
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NOT_FOUND = _l("This conversation does not exist.")
 STATEMENT_NOT_FOUND = _l("This statement does not exist.")
@@ -111,6 +113,8 @@ def voted_statement_ids(participant: Participant | None) -> set[int]:
 def next_statement(conversation: Conversation, participant: Participant | None,
                    rng: np.random.Generator | None = None) -> Statement | None:
     """The routing rule: unseen seed statements first, then a draw weighted by priority."""
+    import numpy as np
+
     seen = voted_statement_ids(participant)
     rows = db.session.execute(
         select(Statement.id, Statement.agree_count, Statement.disagree_count, Statement.pass_count,

@@ -4,10 +4,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads on the voting page only, not with the app
+    import numpy as np
 
-from .votes import FloatArray
+    from .votes import FloatArray
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ def routing_priority(n_agree: int, n_disagree: int, n_pass: int, extremity: floa
 
 
 def routing_weights(candidates: Sequence[Candidate]) -> FloatArray:
+    import numpy as np
+
     return np.array([routing_priority(c.n_agree, c.n_disagree, c.n_pass, c.extremity) for c in candidates],
                     dtype=np.float64)
 

@@ -6,21 +6,26 @@ away. `support_breadth` scores supports (no down-votes) across opinion groups wi
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy loads only when a model is fitted (worker/recompute, comments by bridging)
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
 
 AGREE, PASS = 1, 0
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 
 def _arrays(votes: Any) -> tuple[IntArray, IntArray, IntArray]:
     """(voter, item, value) arrays from rows (voter, item, value) or from an object with
     `participant`, `statement`, `value` arrays; a repeated (voter, item) pair keeps its last value."""
+    import numpy as np
+
     if hasattr(votes, "participant"):
         rows = zip(votes.participant.tolist(), votes.statement.tolist(), votes.value.tolist(), strict=True)
     else:
@@ -62,6 +67,8 @@ def bridging(
     """Fit r = mu + i_u + i_n + f_u * f_n to agree (1) / disagree (0) votes, passes left out, by
     alternating ridge least squares minimising the squared error + 0.15 (sum i_u^2 + sum i_n^2 +
     mu^2) + 0.03 (sum f_u^2 + sum f_n^2); the lowest loss over `restarts` random starts is kept."""
+    import numpy as np
+
     voters, statements, values = _arrays(votes)
     cast = values != PASS
     if not cast.any():
@@ -91,6 +98,8 @@ def _ridge_2(
     groups: IntArray, size: int, y: FloatArray, x: FloatArray, lam_a: float, lam_b: float,
 ) -> tuple[FloatArray, FloatArray]:
     """Per group, minimise sum (y - a - b x)^2 + lam_a a^2 + lam_b b^2 (closed form 2 x 2)."""
+    import numpy as np
+
     n = np.bincount(groups, minlength=size).astype(np.float64)
     sx = np.bincount(groups, weights=x, minlength=size)
     sxx = np.bincount(groups, weights=x * x, minlength=size)
@@ -105,6 +114,8 @@ def _fit_bridging(
     r: FloatArray, users: IntArray, items: IntArray, n_users: int, n_items: int, rng: np.random.Generator,
     lam_i: float, lam_f: float, max_iterations: int, tolerance: float,
 ) -> tuple[float, FloatArray, FloatArray]:
+    import numpy as np
+
     mu = float(r.mean())
     i_u, i_n = np.zeros(n_users), np.zeros(n_items)
     f_u, f_n = rng.normal(0.0, 1.0, n_users), rng.normal(0.0, 1.0, n_items)
@@ -158,4 +169,4 @@ def support_breadth(supports: Sequence[int], group_sizes: Sequence[int]) -> floa
     formula, product over groups of (supporters in g + 1) / (members of g + 2)."""
     if len(supports) != len(group_sizes):
         raise ValueError("one support count per group")
-    return float(np.prod([(a + 1.0) / (n + 2.0) for a, n in zip(supports, group_sizes, strict=True)]))
+    return float(math.prod((a + 1.0) / (n + 2.0) for a, n in zip(supports, group_sizes, strict=True)))

@@ -19,6 +19,8 @@ PASSWORD_MIN = 10  # the policy itself (common passwords, own name) is core.pass
 
 
 class RegisterForm(FlaskForm):
+    """Sign-up; the optional consents (core.privacy_forms) are added by `register_form()`."""
+
     email = EmailField(
         _l("Email address"),
         validators=[
@@ -58,6 +60,10 @@ class RegisterForm(FlaskForm):
     )
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = StringField(_l("Leave this field empty"), validators=[Optional()])
+    # Required: the terms of use and privacy policy (core.pages records the versions accepted).
+    accept_terms = BooleanField(
+        _l("I accept the terms of use and the privacy policy"),
+        validators=[DataRequired(_l("Please accept the terms of use and the privacy policy to create an account."))])
 
 
 class LoginForm(FlaskForm):
@@ -140,3 +146,16 @@ def translated(form, name: str) -> dict:
 def fill_translated(form, name: str, value: dict | None) -> None:
     for lang in ("ja", "en"):
         getattr(form, f"{name}_{lang}").data = (value or {}).get(lang, "")
+
+
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−ー─━﹣ｰ"})
+
+
+def halfwidth_number(value):
+    """Filter of every numeric field: 「３５．６５」, 「－１２」 and 「１２　」 read as 35.65, -12 and 12 (NFKC,
+    dash variants as "-", spaces trimmed). Non-text values pass through."""
+    import unicodedata
+
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFKC", value).translate(_DASHES).strip()

@@ -41,7 +41,9 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    return current_app.config["CITY_TIMEZONE"]
+    from . import site
+
+    return site.get("CITY_TIMEZONE")
 
 
 def current_language() -> str:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, mail
-from . import clock, jobs, tokens
+from . import clock, jobs, site, tokens
 from .i18n import localized
 from .mail_models import MailStatus, OutgoingMail
 
@@ -74,7 +74,7 @@ def text_to_html(text: str) -> Markup:
 def render(name: str, lang: str, **context: Any) -> tuple[str, str, str]:
     """(subject, text, html) of mail template `name` in `lang`."""
     with public_request_context(), force_locale(lang):
-        city = localized(current_app.config["CITY_NAME"], lang)
+        city = localized(site.get("CITY_NAME"), lang)
         rendered = render_template(f"mail/{name}.txt", city=city, lang=lang, **context).strip()
         subject, _, body = rendered.partition("\n")
         subject = " ".join(subject.split())

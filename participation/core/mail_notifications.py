@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from . import clock, jobs, mail, signals
+from . import clock, jobs, mail, signals, site
 from .errors import InvalidInput
 from .mail_models import Frequency, NotificationPreference
 from .models import Notification, User
@@ -126,7 +126,7 @@ def _on_notifications(app: Any, rows: list[Notification], **_: Any) -> None:
 # --- digests ----------------------------------------------------------------------------------------
 
 def _local(now: datetime) -> datetime:
-    return now.astimezone(ZoneInfo(current_app.config["CITY_TIMEZONE"]))
+    return now.astimezone(ZoneInfo(site.get("CITY_TIMEZONE")))
 
 
 def send_digests(now: datetime | None = None) -> int:

@@ -68,6 +68,7 @@ class Department(Model):
     code: Mapped[str] = mapped_column(String(50), unique=True)
     name: Mapped[dict] = mapped_column(JSON)  # {"ja": ..., "en": ...}
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    target_days: Mapped[int | None] = mapped_column(Integer)  # response target in calendar days
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     def __repr__(self) -> str:

@@ -104,7 +104,7 @@ def notify_followers(target: Any, kind: str, data: dict, *, exclude: Actor = Non
     return rows
 
 
-def notify_users(user_ids: list[int], target: Any, kind: str, data: dict) -> list[Notification]:
+def notify_users(user_ids: list[int] | list[int | None], target: Any, kind: str, data: dict) -> list[Notification]:
     """Notify particular people (an author whose content was hidden, say)."""
     if kind not in registry().notification_kinds:
         raise KeyError(f"unknown notification kind {kind}")

@@ -4,7 +4,8 @@
 - moderation targets: what content can be flagged and hidden, and how moderation finds its author,
   its process, its page and an excerpt;
 - upload owners: which items use a stored upload and who may read them (the file is served only
-  then: hidden means hidden for photos too).
+  then: hidden means hidden for photos too);
+- audit actions: how each action of the audit log reads as a sentence.
 
 Both live in `app.extensions["participation"]`, so two apps (e.g. one per test database) never share
 state and nothing depends on the order in which modules happen to be imported.
@@ -51,8 +52,20 @@ class UploadOwner:
     can_read: Callable[[Any, Any], bool]  # (requester, item) -> bool
 
 
+@dataclass(frozen=True)
+class AuditAction:
+    """How an audit log action reads (`core.audit.sentence`): `label` names the action (filters);
+    `message` is a lazy string with %(actor)s, %(target)s and the values `values(entry)` returns as
+    text (e.g. a status code turned into its translated label)."""
+
+    label: Any
+    message: Any
+    values: Callable[[Any], dict[str, Any]] | None = None
+
+
 @dataclass
 class Registry:
+    audit_actions: dict[str, AuditAction] = field(default_factory=dict)
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     moderation_targets: dict[str, ModerationTarget] = field(default_factory=dict)
     upload_owners: dict[str, UploadOwner] = field(default_factory=dict)
@@ -80,3 +93,9 @@ def register_upload_owner(app: Flask, name: str, find: Callable[[int], list[Any]
     """A feature that attaches uploads says how to find the items using one and who may read them.
     `/uploads/<file>` is served only when some registered owner is readable by the requester."""
     registry(app).upload_owners[name] = UploadOwner(find, can_read)
+
+
+def register_audit_action(app: Flask, name: str, label: Any, message: Any,
+                          values: Callable[[Any], dict[str, Any]] | None = None) -> None:
+    """A feature says how its audit action `name` reads; unknown actions read as a generic sentence."""
+    registry(app).audit_actions[name] = AuditAction(label, message, values)

@@ -18,8 +18,9 @@ def _tile_origin(tile_url: str) -> str:
     return ""
 
 
-def content_security_policy(app: Flask) -> str:
-    tiles = _tile_origin(app.config.get("MAP_TILE_URL", ""))
+def content_security_policy(app: Flask, tile_url: str | None = None) -> str:
+    """The policy; map tiles may come from the tile server (an admin's setting, core.site)."""
+    tiles = _tile_origin(tile_url if tile_url is not None else app.config.get("MAP_TILE_URL", ""))
     img_src = " ".join(filter(None, ["'self'", "data:", "blob:", tiles]))
     return "; ".join([
         "default-src 'self'",
@@ -43,13 +44,25 @@ def reject_control_characters() -> None:
                 abort(400, description=_l("The request contains characters that are not allowed."))
 
 
+def _policy_for_request(app: Flask, default: str) -> str:
+    """Pages use the tile server an admin set (core.site); static files keep the default policy."""
+    if request.endpoint in (None, "static", "core.leaflet_static"):
+        return default
+    from . import site
+
+    tile_url = site.get("MAP_TILE_URL")
+    if tile_url == app.config.get("MAP_TILE_URL"):
+        return default
+    return content_security_policy(app, tile_url)
+
+
 def init_security_headers(app: Flask) -> None:
     policy = content_security_policy(app)
     app.before_request(reject_control_characters)
 
     @app.after_request
     def add_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", _policy_for_request(app, policy))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

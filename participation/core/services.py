@@ -156,8 +156,11 @@ def revoke_role(actor: User | None, user: User, role: Role, *, department: Depar
         query = query.where(RoleAssignment.department_id == department.id)
     if process_id is not None:
         query = query.where(RoleAssignment.process_id == process_id)
+    assignments = db.session.scalars(query).all()
+    if role is Role.ADMIN and assignments:
+        ensure_not_last_admin(user)
     removed = 0
-    for assignment in db.session.scalars(query).all():
+    for assignment in assignments:
         audit.record(actor, "role.revoke", user, before={
             "role": assignment.role, "department_id": assignment.department_id,
             "process_id": assignment.process_id,
@@ -166,6 +169,37 @@ def revoke_role(actor: User | None, user: User, role: Role, *, department: Depar
         removed += 1
     db.session.flush()
     return removed
+
+
+def revoke_assignment(actor: User | None, assignment: RoleAssignment) -> None:
+    """Remove one role assignment (one department, one process or all of them)."""
+    if actor is not None and not permissions.can_grant_role(actor, assignment.role):
+        raise PermissionDenied(_l("Only administrators can revoke roles."))
+    user = assignment.user
+    if assignment.role == Role.ADMIN:
+        ensure_not_last_admin(user)
+    audit.record(actor, "role.revoke", user, before={
+        "role": assignment.role, "department_id": assignment.department_id,
+        "process_id": assignment.process_id,
+    })
+    user.roles.remove(assignment)
+    db.session.flush()
+
+
+def active_admin_count() -> int:
+    """Admins who can act (not blocked)."""
+    return db.session.scalar(
+        select(func.count(func.distinct(RoleAssignment.user_id)))
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == Role.ADMIN, User.blocked_at.is_(None))) or 0
+
+
+def ensure_not_last_admin(user: User) -> None:
+    """The city always keeps one administrator: the last one cannot lose the role (nor be blocked
+    or deleted)."""
+    if user.has_role(Role.ADMIN) and not user.is_blocked and active_admin_count() <= 1:
+        raise Conflict(_l("This is the last administrator: make someone else an administrator first."),
+                       field="role")
 
 
 SERVICE_ACCOUNT_DOMAIN = "@api.invalid"  # accounts that file reports for an API key (never people)

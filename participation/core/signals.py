@@ -29,6 +29,27 @@ class Block:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Fact:
+    """One thing that happened, for the KPI roll-up (kpi_facts).
+
+    `metric` names it ("proposals", "supports", ...); `at` is when (UTC); `user_id` who (participants
+    are the distinct people over all facts with `participant=True`). Responsiveness facts say whether
+    the item met its target (`met`: True/False, None while it cannot be known yet), how many days it
+    took (`days`) and the groups it counts for (`groups`: (kind, id, Translated name), e.g. its
+    department and category).
+    """
+
+    metric: str
+    at: Any
+    user_id: int | None = None
+    process_id: int | None = None
+    participant: bool = True
+    met: bool | None = None
+    days: float | None = None
+    groups: tuple[tuple[str, int, Any], ...] = ()
+
+
 # --- contributions (receivers return values) ---------------------------------------------------
 #: home page sections: (app) -> Block | None
 home_blocks = _signals.signal("home-blocks")
@@ -73,11 +94,14 @@ personal_data_erase = _signals.signal("personal-data-erase")
 account_activity = _signals.signal("account-activity")
 #: public profile `/users/<id>`: a person's public items: (app, user=...) -> list[dict] like account_activity
 public_profile_items = _signals.signal("public-profile-items")
-#: KPI roll-up: monthly counts a feature contributes: (app, since=datetime|None) -> list[dict] with
-#: metric, month ("YYYY-MM"), process_id (or None), value, and "people" (set of user ids) for participants
-kpi_monthly = _signals.signal("kpi-monthly")
+#: KPI roll-up (a background job, never a request): what happened since a moment, as facts:
+#: (app, since=datetime | None) -> iterable of Fact
+kpi_facts = _signals.signal("kpi-facts")
 #: sections of the administration dashboard `/admin/`: (app, user) -> list[(label, url)]
 admin_sections = _signals.signal("admin-sections")
+#: actions on an account's administration page `/admin/users/<id>` that other features offer (e.g.
+#: deletion by an admin): (app, user=...) -> list[(label, url)]
+admin_user_actions = _signals.signal("admin-user-actions")
 
 # --- events (receivers react) ------------------------------------------------------------------
 #: new notification rows were stored: (app, rows=list[Notification])

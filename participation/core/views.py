@@ -7,11 +7,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
 from ..extensions import db, limiter
-from . import accounts, services
+from . import accounts, privacy, services
 from .actions import form_status, submit
 from .blocking import allowed_when_blocked
 from .errors import Conflict, ServiceError
-from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, attach_error
+from .forms import LoginForm, PasswordChangeForm, ProfileForm, attach_error
 from .i18n import apply_saved_language, current_language
 from .urls import safe_next
 
@@ -50,7 +50,9 @@ def healthz():
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
-    form = RegisterForm()
+    from .privacy_forms import RegistrationForm
+
+    form = RegistrationForm()
     if form.validate_on_submit():
         if form.website.data:
             form.form_errors.append(_("We could not create the account. Please try again."))
@@ -58,6 +60,9 @@ def register():
         try:
             user = services.register_user(form.email.data, form.display_name.data,
                                           form.password.data, language=current_language())
+            privacy.record_registration(user, accepted=form.accept_terms.data,
+                                        demographics=form.consent_demographics.data,
+                                        news=form.consent_news.data, data=form.demographic_data())
         except ServiceError as exc:
             db.session.rollback()
             if isinstance(exc, Conflict) and exc.field == "email":  # no leak: its owner is told

@@ -8,20 +8,32 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
-    from . import permissions
+    from . import audit_texts, permissions, triage_views
     from .cli import areas_cli
     from .models import Issue, IssueUpdate
     from .views import bp
 
+    assert triage_views.bp is bp  # the staff routes (triage_views.py) join the blueprint
+    from . import admin  # the administration routes (categories, areas) join the blueprint too
+
+    signals.admin_sections.connect(admin.admin_sections, sender=app, weak=False)
     app.register_blueprint(bp)
+    audit_texts.init_app(app)
     app.cli.add_command(areas_cli)
     expose_predicates(app, permissions)
     signals.home_blocks.connect(_home_block, sender=app, weak=False)
     signals.home_figures.connect(_home_figures, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
+    signals.rebuild_counters.connect(_rebuild_counters, sender=app, weak=False)
+    from . import tallies
+
+    tallies.install()
     register_notification_kind(
         app, "issue.status", _l("The status of “%(title)s” changed."),
         lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline")
@@ -46,6 +58,9 @@ def init_app(app: Flask) -> None:
     from .queries import can_read_photo, photos_using_upload
 
     register_upload_owner(app, "issue_photos", photos_using_upload, can_read_photo)
+    from .kpi import facts as kpi_facts
+
+    signals.kpi_facts.connect(kpi_facts, sender=app, weak=False)
 
 
 def _home_block(app: Any, **_: Any) -> Any:
@@ -60,6 +75,12 @@ def _home_figures(app: Any, **_: Any) -> list[tuple[str, int]]:
 
     figures = home_figures()
     return [(str(_l("Open street issues")), figures["open"]), (str(_l("Street issues fixed")), figures["fixed"])]
+
+
+def _rebuild_counters(app: Any, **_: Any) -> str:
+    from .tallies import rebuild
+
+    return rebuild()
 
 
 def _seed(app: Any, **_: Any) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from shapely.geometry import Point, shape
 from sqlalchemy import select
 
 from ..core.errors import InvalidInput
@@ -20,7 +19,9 @@ _shapes: dict[tuple, list[tuple[int, Any]]] = {}
 
 
 def _area_shapes() -> list[tuple[Area, Any]]:
-    """Areas with their shapely shapes, built once per set of areas."""
+    """Areas with their shapely shapes, built once per set of areas (shapely loads on first use)."""
+    from shapely.geometry import shape
+
     rows = list_areas()
     key = tuple((a.id, a.code, a.min_lat, a.max_lat, a.min_lon, a.max_lon) for a in rows)
     if key not in _shapes:
@@ -36,6 +37,8 @@ def area_at(lat: float, lon: float) -> Area | None:
     pairs = _area_shapes()
     if not pairs:
         return None
+    from shapely.geometry import Point
+
     point = Point(lon, lat)
     for area, polygon in pairs:
         if polygon.covers(point):
@@ -59,6 +62,8 @@ def import_areas(feature_collection: dict) -> tuple[int, int]:
     Returns (created, updated)."""
     if not isinstance(feature_collection, dict) or feature_collection.get("type") != "FeatureCollection":
         raise InvalidInput(_l("The file must be a GeoJSON FeatureCollection."))
+    from shapely.geometry import shape
+
     created = updated = 0
     for feature in feature_collection.get("features") or []:
         props = feature.get("properties") or {}

@@ -7,6 +7,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.forms import halfwidth_number
 from .models import ADDRESS_MAX, DETAILS_MAX, NOTE_MAX, TEMPLATE_TITLE_MAX, TITLE_MAX, TITLE_MIN
 
 _max = _l("At most %(max)d characters.")
@@ -16,11 +17,14 @@ class LocationForm(FlaskForm):
     category_id = SelectField(_l("What is the problem?"), validate_choice=False,
                               validators=[DataRequired(_l("Please choose a category from the list."))])
     address = StringField(_l("Address or landmark"), validators=[Optional(), Length(max=ADDRESS_MAX, message=_max)],
-                          description=_l("For example: in front of 3-2 Midori-cho, near the bus stop."))
-    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)],
+                          description=_l("For example: Naka-machi 2-chome 5, Midorikawa Station. "
+                                         "Suggestions appear as you type."),
+                          render_kw={"autocomplete": "off", "data-place-search": ""})
+    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)], filters=[halfwidth_number],
                            render_kw={"inputmode": "decimal"})
-    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)],
+    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)], filters=[halfwidth_number],
                             render_kw={"inputmode": "decimal"})
+    place_id = StringField(_l("Which place do you mean?"), validators=[Optional(), Length(max=12)])
 
 
 class ReportForm(LocationForm):
@@ -58,7 +62,8 @@ class StatusForm(FlaskForm):
     note = TextAreaField(_l("Public note"), validators=[Optional(), Length(max=NOTE_MAX, message=_max)],
                          description=_l("Required for closed statuses. Everyone can read it."), id="status_note")
     duplicate_of_id = StringField(_l("Original issue number (for duplicates)"),
-                                  validators=[Optional(), Length(max=12)], render_kw={"inputmode": "numeric"})
+                                  validators=[Optional(), Length(max=12)], filters=[halfwidth_number],
+                                  render_kw={"inputmode": "numeric"})
 
 
 class ReassignForm(FlaskForm):

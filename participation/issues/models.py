@@ -96,6 +96,12 @@ class Category(Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Calendar days within which a report should be fixed or closed (triage flags it overdue); None: no target.
+    target_days: Mapped[int | None] = mapped_column(Integer)
+    # Shown under the category in the report form; extra questions asked in step 2 (survey question
+    # dicts, participation.surveys.answering), their answers stored in Issue.answers.
+    help: Mapped[Translated | None] = mapped_column(JSON)
+    questions: Mapped[list | None] = mapped_column(JSON)
 
     department: Mapped[Department] = relationship(lazy="joined")
 
@@ -160,6 +166,7 @@ class Issue(Model):
     # The ~270 m grid cell of the location (core.geo.cell_of): nearby and map queries use it.
     geocell: Mapped[int] = mapped_column(BigInteger, default=_geocell_default)
     show_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    answers: Mapped[dict | None] = mapped_column(JSON)  # the category's extra questions: {question_id: value}
     status: Mapped[Status] = mapped_column(enum_column(Status, "status_valid"), default=Status.OPEN)
     metoo_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -263,7 +270,8 @@ class MeToo(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # NULL: the person deleted their account (still counted, no longer linked to anyone)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
@@ -275,3 +283,18 @@ class ResponseTemplate(Model):
     status: Mapped[str] = mapped_column(String(20))  # a Status value
     title: Mapped[Translated] = mapped_column(JSON)
     text: Mapped[Translated] = mapped_column(JSON)
+
+
+class IssueNote(Model):
+    """An internal note of the city's staff: never on a public page, export, feed or API."""
+
+    __tablename__ = "issue_notes"
+    __table_args__ = (Index("ix_issue_notes_issue_created", "issue_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    author: Mapped[User | None] = relationship(lazy="joined")

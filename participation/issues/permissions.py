@@ -25,6 +25,8 @@ NO_LONGER_OPEN = _l("This issue is no longer open.")
 OWN_REPORT = _l("You reported this issue yourself.")
 TRIAGE_FOR_OFFICIALS = _l("The triage page is for city officials.")
 ONLY_DEPARTMENT_TEMPLATES = _l("Only officials of this department can manage its templates.")
+ASSIGN_WITHIN_DEPARTMENT = _l("Only officials of the responsible department can be assigned this issue.")
+NOTES_FOR_STAFF = _l("Internal notes are for the officials of the responsible department.")
 
 
 def is_open(issue: Issue) -> bool:
@@ -75,8 +77,9 @@ def can_reopen_issue(user: Actor, issue: Issue) -> bool:
 
 
 def can_see_reporter(user: Actor, issue: Issue) -> bool:
-    """Officials and admins always see who reported; the public only when the reporter chose so."""
-    return issue.show_name or is_official(user) or is_admin(user)
+    """The responsible department's officials and admins always see who reported; everyone else only
+    when the reporter chose so."""
+    return issue.show_name or can_see_reporter_contact(user, issue)
 
 
 def can_triage(user: Actor) -> bool:
@@ -90,3 +93,33 @@ def can_triage_department(user: Actor, department_id: int) -> bool:
 
 def can_manage_templates(user: Actor, department_id: int) -> bool:
     return is_admin(user) or is_official(user, department_id)
+
+
+def can_be_assigned(assignee: Actor, issue: Issue) -> bool:
+    """Only a member (official) of the responsible department handles an issue."""
+    return is_official(assignee, issue.department_id)
+
+
+def can_assign_issue(user: Actor, issue: Issue, assignee: Actor) -> bool:
+    """Officials of the responsible department (and admins) hand it to a colleague of that department."""
+    return can_manage_issue(user, issue) and can_be_assigned(assignee, issue)
+
+
+def can_read_issue_notes(user: Actor, issue: Issue) -> bool:
+    """Internal notes: the city's officials (a department the issue passed through may need them) and
+    admins. Never residents, moderators or facilitators, never a public page, export, feed or API."""
+    return is_official(user) or is_admin(user)
+
+
+def can_add_issue_note(user: Actor, issue: Issue) -> bool:
+    return can_manage_issue(user, issue)
+
+
+def can_see_reporter_contact(user: Actor, issue: Issue) -> bool:
+    """The reporter's name and e-mail address: officials of the responsible department and admins."""
+    return is_admin(user) or is_official(user, issue.department_id)
+
+
+def can_administer_issues(user: Actor) -> bool:
+    """Categories, their routing per area and the areas themselves: administrators."""
+    return is_admin(user)

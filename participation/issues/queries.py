@@ -158,20 +158,27 @@ def _filters(*, group: str | None = None, status: str | None = None, category_id
 @dataclass
 class Listing:
     items: list[Issue]
-    total: int
+    total: int | None  # None: a filter without a counter (the page then only knows if there is a next)
     page: int
-    pages: int
+    pages: int | None
+    has_next: bool = False
 
 
 def list_issues(page: int = 1, **filters: Any) -> Listing:
+    """A page of the list; the total comes from the counters (never a count over the issues)."""
+    from . import totals
+
     conditions = _filters(**filters)
-    total = db.session.scalar(select(func.count(Issue.id)).where(*conditions)) or 0
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, page), pages)
-    items = list(db.session.scalars(select(Issue).where(*conditions)
-                                    .order_by(Issue.created_at.desc(), Issue.id.desc())
-                                    .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
-    return Listing(items, total, page, pages)
+    closed_after = None if filters.get("include_old_closed") else clock.now() - HIDE_CLOSED_AFTER
+    total = totals.count_issues(closed_after=closed_after, group=filters.get("group"),
+                                status=filters.get("status"), category_id=filters.get("category_id"),
+                                department_id=filters.get("department_id"), area_id=filters.get("area_id"))
+    pages = max(1, math.ceil(total / PER_PAGE)) if total is not None else None
+    page = min(max(1, page), pages or page)
+    rows = list(db.session.scalars(select(Issue).where(*conditions)
+                                   .order_by(Issue.created_at.desc(), Issue.id.desc())
+                                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    return Listing(rows[:PER_PAGE], total, page, pages, has_next=len(rows) > PER_PAGE)
 
 
 def recent_issues(limit: int = 5) -> list[Issue]:
@@ -182,11 +189,13 @@ def recent_issues(limit: int = 5) -> list[Issue]:
 
 def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | None = None,
             category_id: int | None = None, group: str | None = None, department_id: int | None = None,
-            area_id: int | None = None, include_old_closed: bool = False) -> dict:
+            area_id: int | None = None, include_old_closed: bool = False,
+            extra: list[ColumnElement[bool]] | None = None) -> dict:
     """The map's points with the list page's filters; names, status group, dates, "me too" count and a
-    permalink in each feature's properties (names from the small category/department/area tables)."""
+    permalink in each feature's properties (names from the small category/department/area tables).
+    `extra`: more conditions (the triage queue's age, reopened, "me too" and overdue filters)."""
     conditions = _filters(status=status, category_id=category_id, group=group, department_id=department_id,
-                          area_id=area_id, include_old_closed=include_old_closed)
+                          area_id=area_id, include_old_closed=include_old_closed) + list(extra or [])
     query = select(Issue.id, Issue.title, Issue.status, Issue.latitude, Issue.longitude, Issue.category_id,
                    Issue.department_id, Issue.area_id, Issue.metoo_count, Issue.created_at, Issue.updated_at,
                    Issue.closed_at)
@@ -219,11 +228,10 @@ def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | Non
 
 
 def home_figures() -> dict[str, int]:
-    """{"open": ..., "fixed": ...}: the home page's street issue figures."""
-    open_count, fixed_count = db.session.execute(select(
-        func.count(Issue.id).filter(Issue.status.in_(OPEN_STATUSES)),
-        func.count(Issue.id).filter(Issue.fixed_at.is_not(None)))).one()
-    return {"open": open_count or 0, "fixed": fixed_count or 0}
+    """{"open": ..., "fixed": ...}: the home page's street issue figures (visible issues, from counters)."""
+    from . import totals
+
+    return totals.by_group()
 
 
 # --- triage -------------------------------------------------------------------------------------

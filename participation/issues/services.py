@@ -20,6 +20,7 @@ from ..core.types import Actor, Translated
 from ..extensions import db
 from . import permissions
 from .areas import area_at, responsible_department
+from .locating import PlaceChoice, locate  # noqa: F401 (PlaceChoice: the views catch it as services.PlaceChoice)
 from .models import (
     ADDRESS_MAX,
     DETAILS_MAX,
@@ -33,7 +34,7 @@ from .models import (
     ResponseTemplate,
     Status,
 )
-from .queries import Nearby, clean_place, get_category, get_issue, nearby_open_issues
+from .queries import Nearby, get_category, get_issue, nearby_open_issues
 
 PHOTOS_PER_UPDATE = 3
 CHOOSE_STATUS = _l("Please choose a status.")
@@ -53,9 +54,9 @@ class NearbyReportsFirst(Conflict):
 
 
 def validate_place(data: dict[str, Any]) -> dict[str, Any]:
-    """Step one of a report: a category and a place inside the city."""
+    """Step one of a report: a category and a place inside the city (a point, or an address to resolve)."""
     category = get_category(data.get("category_id"))
-    lat, lon = clean_place(data.get("latitude"), data.get("longitude"))
+    lat, lon = locate(data)
     address = " ".join(clean_text(data.get("address")).split())[:ADDRESS_MAX] or None
     return dict(category=category, latitude=lat, longitude=lon, area=area_at(lat, lon), address=address)
 
@@ -323,6 +324,8 @@ def reassign(official: User, issue: Issue, department_id: Any, note: str | None)
 def assign_to_me(official: User, issue: Issue) -> Issue:
     if not permissions.can_manage_issue(official, issue):
         raise PermissionDenied(permissions.ONLY_RESPONSIBLE_OFFICIALS)
+    if not permissions.can_be_assigned(official, issue):  # an admin outside the department
+        raise InvalidInput(permissions.ASSIGN_WITHIN_DEPARTMENT, field="assignee_id")
     issue.assignee_id = official.id
     db.session.flush()
     audit.record(official, "issue.assign", issue, after={"assignee_id": official.id})

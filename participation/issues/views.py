@@ -10,13 +10,13 @@ from wtforms import SelectChoice
 from ..core import geo, notifications
 from ..core.actions import form_status
 from ..core.errors import InvalidInput, ServiceError
-from ..core.forms import attach_error, translated
+from ..core.forms import attach_error
 from ..core.i18n import current_language, localized
 from ..core.security import limit_posting
 from ..core.services import parse_id
 from ..extensions import db
-from . import permissions, queries, reports, services
-from .forms import LocationForm, ReassignForm, ReopenForm, ReportForm, StatusForm, TemplateForm, UpdateForm
+from . import permissions, queries, reports, services, triage_queries
+from .forms import LocationForm, ReassignForm, ReopenForm, ReportForm, StatusForm, UpdateForm
 from .models import GROUP_LABELS, GROUPS, NEXT_STATUS, STATUS_LABELS, Status
 
 bp = Blueprint("issues", __name__, template_folder="templates")
@@ -77,7 +77,8 @@ def geojson():
                                    status=request.args.get("status") or None,
                                    category_id=parse_id(category), group=request.args.get("group") or None,
                                    department_id=_int_arg("department"), area_id=_int_arg("area"),
-                                   include_old_closed=request.args.get("old") == "1"))
+                                   include_old_closed=request.args.get("old") == "1",
+                                   extra=triage_queries.map_conditions(request.args)))
 
 
 @bp.get("/issues/nearby.json")
@@ -110,14 +111,22 @@ def new():
 def _new_place():
     form = LocationForm()
     _category_choices(form)
+    form.address.render_kw = {**(form.address.render_kw or {}), "data-url": url_for("places.search"),
+                               "data-lat-field": "#latitude", "data-lon-field": "#longitude",
+                               "data-count-label": _("%(n)s suggestions", n="%(n)s"),
+                               "data-list-label": _("Suggested places")}
+    choices = []
     if request.method == "POST" and form.validate_on_submit():
         try:
             values = services.validate_place(form.data)
+        except services.PlaceChoice as exc:  # several places match the address: the resident picks one
+            attach_error(form, exc)
+            choices = exc.matches
         except ServiceError as exc:
             attach_error(form, exc)
         else:
             return _details(form, values)
-    return render_template("issues/new.html", form=form), form_status()
+    return render_template("issues/new.html", form=form, choices=choices), form_status()
 
 
 def _new_details():
@@ -155,6 +164,8 @@ def _details(form, values, found=None):
 # --- one issue ----------------------------------------------------------------------------------
 
 def _page(issue, *, status: int = 200, error: str | None = None, forms: dict | None = None):
+    from .triage_views import staff_forms
+
     forms = forms or {}
     status_form = forms.get("status") or StatusForm(formdata=None, status=NEXT_STATUS.get(issue.status))
     _status_choices(status_form)
@@ -169,6 +180,7 @@ def _page(issue, *, status: int = 200, error: str | None = None, forms: dict | N
         reassign_form=reassign_form, reopen_form=forms.get("reopen") or ReopenForm(formdata=None),
         following=notifications.is_following(current_user, issue),
         me_too=queries.has_me_too(current_user, issue), duplicate=duplicate,
+        staff=triage_queries.staff_panel(current_user, issue), **staff_forms(issue, forms),
     ), status
 
 
@@ -275,81 +287,7 @@ def reopen(issue_id: int):
                 _("The issue is open again."), {"reopen": form})
 
 
-# --- triage and templates -----------------------------------------------------------------------
-
-def _triage_department():
-    requested = _int_arg("department") or parse_id(request.form.get("department"))
-    return queries.triage_department(current_user, requested)
-
-
-@bp.route("/admin/triage", methods=["GET", "POST"])
-@login_required
-def triage():
-    department = _triage_department()
-    department_id = department.id
-    form = StatusForm()
-    _status_choices(form)
-    _template_choices(form, department_id)
-    status_code = 200
-    if request.method == "POST":
-        ids = [i for i in map(parse_id, request.form.getlist("issue_ids")) if i]
-        if form.validate_on_submit():
-            try:
-                count = services.bulk_change_status(current_user, ids, form.status.data, form.note.data,
-                                                    template_id=form.template_id.data, department_id=department_id)
-            except ServiceError as exc:
-                db.session.rollback()
-                attach_error(form, exc)
-                status_code = exc.status_code
-            else:
-                flash(_("%(n)d issues have been updated.", n=count), "success")
-                return redirect(url_for("issues.triage", department=department_id))
-        else:
-            status_code = 400
-    return render_template("issues/triage.html", queue=queries.triage_queue(current_user, department_id),
-                           form=form, department=department, departments=queries.list_departments()), status_code
-
-
-@bp.post("/admin/triage/<int:issue_id>/assign")
-@login_required
-def triage_assign(issue_id: int):
-    issue = queries.get_issue(issue_id)
-    services.assign_to_me(current_user, issue)
-    flash(_("The issue is assigned to you."), "success")
-    return redirect(url_for("issues.triage", department=issue.department_id))
-
-
-@bp.route("/admin/templates", methods=["GET", "POST"])
-@login_required
-def templates():
-    department = _triage_department()
-    department_id = department.id
-    form = TemplateForm()
-    form.status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in Status]
-    status_code = 200
-    if form.validate_on_submit():
-        try:
-            services.add_template(current_user, department_id, form.status.data,
-                                  translated(form, "title"), translated(form, "text"))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status_code = exc.status_code
-        else:
-            flash(_("The template has been saved."), "success")
-            return redirect(url_for("issues.templates", department=department_id))
-    elif request.method == "POST":
-        status_code = 400
-    return render_template("issues/templates.html", form=form, templates=queries.templates_for(department_id),
-                           department=department), status_code
-
-
-@bp.post("/admin/templates/<int:template_id>/delete")
-@login_required
-def template_delete(template_id: int):
-    services.delete_template(current_user, template_id)
-    flash(_("The template has been deleted."), "success")
-    return redirect(url_for("issues.templates"))
+# Triage, assignment, internal notes and response templates: triage_views.py.
 
 
 @bp.app_template_global()

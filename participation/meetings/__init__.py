@@ -17,6 +17,9 @@ NOTIFICATION_KINDS = {
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import (
@@ -55,7 +58,11 @@ def init_app(app: Flask) -> None:
     signals.process_actions.connect(_actions, sender=app, weak=False)
     signals.process_admin_blocks.connect(_admin_block, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
+    signals.admin_sections.connect(_admin_sections, sender=app, weak=False)
     app.cli.add_command(_cli())
+    from .kpi import facts as kpi_facts
+
+    signals.kpi_facts.connect(kpi_facts, sender=app, weak=False)
 
 
 def _time(value: Any) -> str:
@@ -148,3 +155,12 @@ def _cli() -> AppGroup:
         click.echo(f"{sent} reminders sent")
 
     return group
+
+
+def _admin_sections(app, user=None) -> list:
+    """Links on the administration dashboard."""
+    from ..processes.permissions import can_view_process_admin
+
+    if not can_view_process_admin(user):
+        return []
+    return [(_l("Meetings"), url_for("meetings.admin_index"))]

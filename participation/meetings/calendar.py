@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import current_app, request, url_for
+from flask import request, url_for
 from icalendar import Calendar, Event
 
+from ..core import site
 from ..core.i18n import localized
 from .models import Meeting, MeetingType
 
@@ -49,7 +50,7 @@ def _event(meeting: Meeting, lang: str, tz: ZoneInfo) -> Event:
 
 
 def calendar(meetings: Iterable[Meeting], lang: str, name: str) -> bytes:
-    tz = ZoneInfo(current_app.config["CITY_TIMEZONE"])
+    tz = ZoneInfo(site.get("CITY_TIMEZONE"))
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from ..core import site
 from ..core.models import User
 from ..extensions import db
 from ..processes.models import Process, city_today
@@ -19,7 +19,7 @@ LOCATION = (35.6590, 139.7005)
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
-    tz = ZoneInfo(current_app.config["CITY_TIMEZONE"])
+    tz = ZoneInfo(site.get("CITY_TIMEZONE"))
     day = city_today() + timedelta(days=days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
 

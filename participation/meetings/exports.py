@@ -9,9 +9,7 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
-from ..core import audit
+from ..core import audit, site
 from ..core.i18n import localized
 from ..core.models import User
 from . import registrations
@@ -39,7 +37,7 @@ def _answer(question: MeetingQuestion, given: dict | None, lang: str) -> str:
 
 def registrations_csv(actor: User, meeting: Meeting, lang: str = "ja") -> str:
     rows = registrations.registrations(actor, meeting)  # checks the permission
-    tz = ZoneInfo(current_app.config["CITY_TIMEZONE"])
+    tz = ZoneInfo(site.get("CITY_TIMEZONE"))
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")

@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core import site
 from ..core.forms import fill_translated, translated
 from ..core.i18n import localized
 from ..processes.models import Process
@@ -60,13 +60,13 @@ def _aware(value: datetime | None) -> datetime | None:
     """A typed local date and time, in the city's timezone."""
     if value is None:
         return None
-    return value.replace(tzinfo=ZoneInfo(current_app.config["CITY_TIMEZONE"]))
+    return value.replace(tzinfo=ZoneInfo(site.get("CITY_TIMEZONE")))
 
 
 def _local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(current_app.config["CITY_TIMEZONE"])).replace(tzinfo=None)
+    return value.astimezone(ZoneInfo(site.get("CITY_TIMEZONE"))).replace(tzinfo=None)
 
 
 class CheckboxesField(SelectMultipleField):

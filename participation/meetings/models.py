@@ -219,7 +219,8 @@ class Registration(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # NULL: the person deleted their account (still counted, no longer linked to anyone)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "status_valid"))
     code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True, default=new_code)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -4,11 +4,11 @@ The organisers' pages are in `admin.py` (same blueprint).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core import geo
+from ..core import geo, site
 from ..core.errors import ServiceError
 from ..core.forms import attach_error
 from ..core.i18n import current_language, localized
@@ -49,7 +49,7 @@ def _ics(body: bytes, filename: str) -> Response:
 
 @bp.get("/meetings/calendar.ics")
 def calendar_all():
-    name = _("Meetings") + " | " + localized(current_app.config["CITY_NAME"])
+    name = _("Meetings") + " | " + localized(site.get("CITY_NAME"))
     return _ics(calendar.calendar(queries.calendar_meetings(), current_language(), name),
                 "meetings.ics")
 

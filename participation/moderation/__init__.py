@@ -12,6 +12,9 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core.features import expose_predicates
     from ..core.models import User
     from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
@@ -19,6 +22,9 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    from ..core import signals
+
+    signals.admin_sections.connect(_admin_sections, sender=app, weak=False)
     expose_predicates(app, permissions)
     register_notification_kind(
         app, "moderation.hidden", _l("A moderator hid something you wrote (reason: %(reason)s)."),
@@ -38,3 +44,16 @@ def _reason_label(data: dict[str, Any]) -> dict[str, Any]:
         return {**data, "reason": str(REASON_LABELS[Reason(data.get("reason") or "other")])}
     except ValueError:
         return data
+
+
+def _admin_sections(app, user=None) -> list:
+    """Links on the administration dashboard."""
+    from ..core.permissions import can_view_audit_log
+    from .permissions import can_view_queue
+
+    links = []
+    if can_view_queue(user):
+        links.append((_l("Moderation queue"), url_for("moderation.queue")))
+    if can_view_audit_log(user):
+        links.append((_l("Audit log"), url_for("moderation.audit_log")))
+    return links

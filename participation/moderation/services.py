@@ -4,12 +4,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..core import audit, clock, notifications, signals
+from ..core import audit, clock, notifications, signals, site
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import User
 from ..core.sanitize import clean_text
@@ -86,7 +85,7 @@ def flag(user: User, target_type: str, target_id: Any, reason: str, details: str
                                                      Flag.target_id == obj.id).scalar_subquery(),
         updated_at=clock.now()))
     db.session.refresh(case)
-    threshold = current_app.config.get("MODERATION_HIDE_THRESHOLD", 3)
+    threshold = site.get("MODERATION_HIDE_THRESHOLD")
     if (case.state == CaseState.PENDING and case.flag_count >= threshold
             and spec.hideable and not case.reviewed):
         reasons = Counter(db.session.scalars(select(Flag.reason).where(

@@ -1,16 +1,20 @@
 """Flagging, the moderation queue, blocking, the transparency page and the audit log."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from ..core import audit
 from ..core.errors import ServiceError
 from ..core.forms import attach_error
 from ..core.models import AuditLog
 from ..core.permissions import can_view_audit_log
+from ..core.registry import registry
 from ..core.security import user_or_address
 from ..core.urls import safe_next
 from ..extensions import db, limiter
@@ -117,30 +121,41 @@ def transparency():
 @bp.get("/admin/audit")
 @login_required
 def audit_log():
+    """The audit log as translated sentences; filters by person, action, item and dates; pages by key."""
     if not can_view_audit_log(current_user):
         abort(403, description=_l("The audit log is for administrators."))
-    query = select(AuditLog)
-    action = request.args.get("action", "")[:80]
-    target_type = request.args.get("target_type", "")[:40]
-    actor = request.args.get("actor", "")
-    if action:
-        query = query.where(AuditLog.action.startswith(action))
-    if target_type:
-        query = query.where(AuditLog.target_type == target_type)
-    if actor:
-        if not actor.isdigit() or len(actor) > 9:
-            abort(400, description=_l("The filter value must be a number."))
-        query = query.where(AuditLog.actor_id == int(actor))
-    page_raw = request.args.get("page", "1")
-    if not page_raw.isdigit() or len(page_raw) > 6:
-        abort(400, description=_l("The page number must be a whole number."))
-    page = max(1, int(page_raw))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    entries = list(db.session.scalars(query.order_by(AuditLog.id.desc()).offset((page - 1) * 50).limit(50)))
-    actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
-    return render_template("moderation/audit.html", entries=entries, total=total, page=page,
-                           pages=max(1, -(-(total or 0) // 50)), actions=actions,
-                           filters={"action": action, "target_type": target_type, "actor": actor})
+    args = request.args
+    person = args.get("person", "")[:254]
+    filters = audit.AuditFilters(action=args.get("action", "")[:80], target_type=args.get("target_type", "")[:40],
+                                 target_id=_number(args.get("target_id")), since=_day(args.get("since")),
+                                 until=_day(args.get("until")))
+    if person:
+        filters.actor_ids = audit.people_matching(person)
+    entries, next_before = audit.find(filters, before_id=_number(args.get("before")))
+    shown = {"person": person, "action": filters.action, "target_type": filters.target_type,
+             "target_id": args.get("target_id", ""), "since": args.get("since", ""), "until": args.get("until", "")}
+    known = registry().audit_actions
+    actions = sorted({*known, *db.session.scalars(select(AuditLog.action).distinct())}, key=audit.action_label)
+    return render_template("moderation/audit.html", entries=entries, next_before=next_before,
+                           first_page=not args.get("before"), actions=actions, audit=audit,
+                           filters={k: v for k, v in shown.items() if v}, shown=shown)
+
+
+def _number(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        abort(400, description=_l("The filter value must be a number."))
+    return int(raw)
+
+
+def _day(raw: str | None) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw[:10])
+    except ValueError:
+        abort(400, description=_l("Please enter a date like 2026-04-01."))
 
 
 @bp.app_template_global()

@@ -5,12 +5,11 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core import clock
+from ..core import clock, site
 from ..core.errors import Conflict
 from ..core.models import Upload, UTCDateTime
 from ..core.types import enum_column
@@ -19,7 +18,7 @@ from ..extensions import Model
 
 def city_today() -> date:
     """Today's date in the city's timezone, from the one clock."""
-    tz = ZoneInfo(current_app.config["CITY_TIMEZONE"])
+    tz = ZoneInfo(site.get("CITY_TIMEZONE"))
     return clock.now().astimezone(tz).date()
 
 

@@ -8,6 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
@@ -21,6 +24,11 @@ def init_app(app: Flask) -> None:
     signals.process_actions.connect(_actions, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
     signals.process_proposals.connect(_process_proposals, sender=app, weak=False)
+    signals.content_visibility_changed.connect(_visibility_changed, sender=app, weak=False)
+    signals.rebuild_counters.connect(_rebuild_counters, sender=app, weak=False)
+    from .search import listen
+
+    listen()  # keep the search index current on every ORM write
     register_notification_kind(
         app, "proposal.commented", _l("New comment on the proposal “%(title)s”."),
         lambda n: url_for("proposals.detail", proposal_id=n.target_id) + "#comments")
@@ -39,6 +47,9 @@ def init_app(app: Flask) -> None:
     from .queries import can_read_proposal_image, proposals_using_upload
 
     register_upload_owner(app, "proposal_images", proposals_using_upload, can_read_proposal_image)
+    from .kpi import facts as kpi_facts
+
+    signals.kpi_facts.connect(kpi_facts, sender=app, weak=False)
 
 
 def _comment_process(comment: Any) -> int | None:
@@ -50,20 +61,34 @@ def _comment_process(comment: Any) -> int | None:
 
 
 def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:
-    from sqlalchemy import func, select
+    from .counters import totals
+    from .models import State
 
-    from ..extensions import db
-    from .models import Comment, Proposal, State
+    # Public figures count what the public can see (hidden proposals and comments are left out),
+    # read from the counters: one small query whatever the number of proposals.
+    found = totals(process.id)
+    proposals = sum(n for state, (n, _s, _c) in found.items() if state != State.WITHDRAWN)
+    supports = sum(s for state, (_n, s, _c) in found.items() if state != State.WITHDRAWN)
+    comments = sum(c for _n, _s, c in found.values())
+    return [(str(_l("Number of proposals")), proposals), (str(_l("Number of supports")), supports),
+            (str(_l("Number of comments")), comments)]
 
-    # Public figures count what the public can see: hidden proposals and comments are left out.
-    visible = (Proposal.process_id == process.id, Proposal.hidden_at.is_(None))
-    proposals, supports = db.session.execute(
-        select(func.count(Proposal.id), func.coalesce(func.sum(Proposal.supports_count), 0))
-        .where(*visible, Proposal.state != State.WITHDRAWN)).one()
-    comments = db.session.scalar(select(func.count(Comment.id)).join(Proposal).where(
-        *visible, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))) or 0
-    return [(str(_l("Number of proposals")), proposals), (str(_l("Number of supports")), int(supports)),
-            (str(_l("Number of comments")), int(comments))]
+
+def _visibility_changed(app: Any, *, target_type: str, item: Any, **_: Any) -> None:
+    from . import comment_services, counters
+
+    if target_type == "proposals":
+        counters.visibility_changed(item)
+    elif target_type == "proposal_comments":
+        comment_services.comment_visibility_changed(item)
+
+
+def _rebuild_counters(app: Any, **_: Any) -> str:
+    from . import counters, search
+
+    rows = counters.rebuild()
+    indexed = search.reindex()
+    return f"Proposals: {rows} counter rows, {indexed} proposals in the search index."
 
 
 def _actions(app: Any, *, process: Any, user: Any, **_: Any) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -108,6 +110,9 @@ class Proposal(Model):
     # Moderation: hidden content is kept, shown as a placeholder with the reason category.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(String(20))
+    # Whether the process's counters (ProposalCounter) include this proposal: set when it becomes
+    # visible or hidden, in one conditional UPDATE, so a hide is never counted twice.
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     author: Mapped[User | None] = relationship(lazy="joined", innerjoin=False)
     process: Mapped[Process] = relationship()
@@ -189,7 +194,8 @@ class Support(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # NULL: the person deleted their account (still counted, no longer linked to anyone)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
@@ -235,14 +241,22 @@ class Comment(Model):
         CheckConstraint("alignment IN (-1, 0, 1)", name="alignment_valid"),
         CheckConstraint("depth >= 1 AND depth <= 3", name="depth_valid"),
         Index("ix_proposal_comments_proposal_created", "proposal_id", "created_at"),
+        Index("ix_proposal_comments_top", "proposal_id", "parent_id", "created_at", "id"),
+        Index("ix_proposal_comments_root", "root_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_comments.id", ondelete="CASCADE"))
+    # The top-level comment of the thread (None for a top-level comment) and, on a top-level
+    # comment, how many replies its thread has: threads are collapsed without counting rows.
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_comments.id", ondelete="CASCADE"))
+    replies_count: Mapped[int] = mapped_column(Integer, default=0)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     depth: Mapped[int] = mapped_column(Integer, default=1)
     body: Mapped[str] = mapped_column(Text)
+    # `body` as safe HTML, rendered once when written (core.sanitize.resident_html), not per view.
+    body_html: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(5), default="ja")
     alignment: Mapped[int] = mapped_column(Integer, default=0)
     upvotes: Mapped[int] = mapped_column(Integer, default=0)
@@ -272,5 +286,32 @@ class CommentVote(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("proposal_comments.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # NULL: the person deleted their account (still counted, no longer linked to anyone)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(Integer)
+
+
+class ProposalCounter(Model):
+    """What the public sees of a process's proposals, per state: visible (not hidden) proposals,
+    the supports they have and their visible comments. Changed by `counters.py` in the same
+    transaction as every change it counts; `flask counters rebuild` recomputes it from the rows."""
+
+    __tablename__ = "proposal_counters"
+    __table_args__ = (CheckConstraint("proposals >= 0 AND supports >= 0 AND comments >= 0",
+                                      name="counts_positive"),)
+
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[State] = mapped_column(enum_column(State, "state_valid"), primary_key=True)
+    proposals: Mapped[int] = mapped_column(Integer, default=0)
+    supports: Mapped[int] = mapped_column(Integer, default=0)
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProposalSearchText(Model):
+    """A proposal's title and body as character bigrams for full-text search (`search.py` writes
+    it whenever the text changes; SQLite indexes it with FTS5, PostgreSQL with a GIN index)."""
+
+    __tablename__ = "proposal_search"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
+    grams: Mapped[str] = mapped_column(Text, default="")

@@ -9,9 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import current_app
-
-from ..core import clock
+from ..core import clock, site
 from ..core.permissions import can_read, is_admin, is_facilitator, is_official, is_signed_in
 from ..core.types import Actor
 from .models import COMMENT_EDIT_MINUTES, Comment, Proposal, State
@@ -27,7 +25,7 @@ def is_author(user: Actor, obj: Proposal | Comment) -> bool:
 
 def edit_minutes() -> int:
     """How long a proposal can be edited after publishing (setting PROPOSAL_EDIT_MINUTES)."""
-    return int(current_app.config.get("PROPOSAL_EDIT_MINUTES", 15))
+    return int(site.get("PROPOSAL_EDIT_MINUTES"))
 
 
 def edit_window_open(proposal: Proposal) -> bool:

@@ -3,7 +3,6 @@ comment threads, and what one visitor has supported or voted. Nothing here write
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from ..core import signals
-from ..core.bridging import bridging, support_breadth
+from ..core.bridging import support_breadth
 from ..core.errors import NotFound
 from ..core.models import Follow
 from ..core.permissions import is_signed_in
@@ -22,17 +21,19 @@ from ..core.types import Actor
 from ..extensions import db
 from ..processes.models import Process
 from ..processes.permissions import can_view_process
-from . import permissions
-from .models import Comment, CommentVote, Proposal, ProposalAnswer, State, Support
+from . import counters, permissions
+from .comment_queries import COMMENT_ORDERS, comment_tree  # noqa: F401 - comments are read in comment_queries
+from .models import Comment, Proposal, ProposalAnswer, State, Support
 from .search import search_condition
 
 PER_PAGE = 20
 MAX_PAGE = 100_000
+COUNT_CAP = 1000  # a filtered or searched list counts its matches up to here ("more than 1,000")
+BROAD_CANDIDATES = 500  # "broad support" ranks the most supported proposals, then the rest by support
 RANDOM_PRIME = 2_147_483_647  # visitors' random-order seeds are 1 .. RANDOM_PRIME - 1
 RANDOM_SPAN = 2**31  # Proposal.random_key is in 0 .. RANDOM_SPAN - 1
 SORTS = ("random", "most_supported", "most_commented", "newest", "broad")
 STATE_FILTERS = ("all", "not_answered", "evaluating", "accepted", "rejected", "withdrawn")
-COMMENT_ORDERS = ("oldest", "newest", "best", "bridging")
 
 
 def _viewer_id(user: Actor) -> int | None:
@@ -71,10 +72,12 @@ def get_answer(proposal: Proposal, answer_id: int) -> ProposalAnswer:
 @dataclass
 class Listing:
     items: list[Proposal]
-    total: int
+    total: int  # exact, or at least this many when `capped`
     page: int
-    pages: int
+    pages: int | None  # None when the total is capped: only "next" is known
     supported_ids: set[int]
+    has_next: bool = False
+    capped: bool = False
 
 
 def _random_page(conditions: list[ColumnElement[bool]], seed: int, offset: int, limit: int) -> list[Proposal]:
@@ -88,10 +91,18 @@ def _random_page(conditions: list[ColumnElement[bool]], seed: int, offset: int, 
     base = select(Proposal).order_by(Proposal.random_key, Proposal.id)
     items = list(db.session.scalars(base.where(*first).offset(offset).limit(limit)))
     if len(items) < limit:  # the page runs past the end of the first part: wrap around
-        in_first = db.session.scalar(select(func.count(Proposal.id)).where(*first)) or 0
+        if items or offset == 0:
+            in_first = offset + len(items)
+        else:
+            in_first = db.session.scalar(select(func.count(Proposal.id)).where(*first)) or 0
         rest = max(0, offset - in_first)
         items += list(db.session.scalars(base.where(*second).offset(rest).limit(limit - len(items))))
     return items
+
+
+_COUNTED_STATES: dict[str, list[str] | None] = {
+    "all": None, "not_answered": [State.PUBLISHED.value], "withdrawn": [State.WITHDRAWN.value],
+    **{s: [s] for s in ("evaluating", "accepted", "rejected")}}
 
 
 def _state_conditions(state: str) -> list[ColumnElement[bool]]:
@@ -106,30 +117,45 @@ def _state_conditions(state: str) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _capped_count(conditions: list[ColumnElement[bool]]) -> int:
+    """How many rows match, counting at most COUNT_CAP + 1 of them."""
+    probe = select(Proposal.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    return int(db.session.scalar(select(func.count()).select_from(probe)) or 0)
+
+
 def list_proposals(process: Process, user: Actor, *, state: str = "all", sort: str = "random",
                    seed: int = 1, page: int = 1, q: str = "", with_location: bool = False,
                    followed: bool = False, mine: bool = False, per_page: int = PER_PAGE) -> Listing:
-    """One page of the process's visible proposals; a fixed number of queries whatever the page size.
+    """One page of the process's visible proposals; a fixed number of queries whatever the page size
+    and the number of proposals. The total comes from the counters (`counters.py`) when only the
+    state filters; with a search or another filter it is counted up to COUNT_CAP ("more than").
 
     `state` is one of STATE_FILTERS, `sort` one of SORTS (anything else: random order from `seed`);
     `followed` and `mine` only apply to a signed-in `user`."""
     conditions = [Proposal.process_id == process.id, Proposal.hidden_at.is_(None), *_state_conditions(state)]
+    cheap = True
     if with_location:
         conditions.append(Proposal.latitude.is_not(None))
+        cheap = False
     viewer = _viewer_id(user)
     if followed and viewer is not None:
         conditions.append(Proposal.id.in_(select(Follow.target_id).where(
             Follow.user_id == viewer, Follow.target_type == "proposals")))
+        cheap = False
     if mine and viewer is not None:
         conditions.append(Proposal.author_id == viewer)
+        cheap = False
     if q:
         condition = search_condition(q)
         if condition is not None:
             conditions.append(condition)
+            cheap = False
 
-    total = db.session.scalar(select(func.count(Proposal.id)).where(*conditions)) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
+    total = counters.count_in_states(process.id, _COUNTED_STATES.get(state)) if cheap else _capped_count(conditions)
+    capped = not cheap and total > COUNT_CAP
+    pages = None if capped else max(1, math.ceil(total / per_page))
+    page = max(1, page) if pages is None else min(max(1, page), pages)
+    offset = (page - 1) * per_page
     orders: dict[str, tuple[ColumnElement[Any], ...]] = {
         "most_supported": (Proposal.supports_count.desc(), Proposal.id.desc()),
         "most_commented": (Proposal.comments_count.desc(), Proposal.id.desc()),
@@ -140,18 +166,19 @@ def list_proposals(process: Process, user: Actor, *, state: str = "all", sort: s
     if sort == "broad" and groups is None:
         order = orders["most_supported"]  # no opinion groups in this process: the nearest order
     if groups is not None:
-        items = _broad_page(conditions, groups, (page - 1) * per_page, per_page)
+        items = _broad_page(conditions, groups, offset, per_page + 1)
     elif order is None:
-        items = _random_page(conditions, seed, (page - 1) * per_page, per_page)
+        items = _random_page(conditions, seed, offset, per_page + 1)
     else:
         items = list(db.session.scalars(
-            select(Proposal).where(*conditions).order_by(*order)
-            .offset((page - 1) * per_page).limit(per_page)))
+            select(Proposal).where(*conditions).order_by(*order).offset(offset).limit(per_page + 1)))
+    has_next, items = len(items) > per_page, items[:per_page]
     supported: set[int] = set()
     if viewer is not None and items:
         supported = set(db.session.scalars(select(Support.proposal_id).where(
             Support.user_id == viewer, Support.proposal_id.in_([p.id for p in items]))))
-    return Listing(items, total, page, pages, supported)
+    return Listing(items, min(total, COUNT_CAP) if capped else total, page, pages, supported,
+                   has_next, capped)
 
 
 def geojson(process: Process, bbox: tuple[float, float, float, float] | None, limit: int = 500) -> dict:
@@ -185,20 +212,30 @@ def opinion_groups(process: Process, *, members: bool = True) -> dict[str, Any] 
 
 def _broad_page(conditions: list[Any], groups: dict[str, Any], offset: int, limit: int) -> list[Proposal]:
     """Proposals ranked by how broadly their support spans the opinion groups (group-informed
-    support: the product over groups of (supporters + 1) / (members + 2))."""
+    support: the product over groups of (supporters + 1) / (members + 2)).
+
+    Bounded: only the BROAD_CANDIDATES most supported proposals (an index range scan) are ranked
+    by breadth, reading their supports; the proposals after them follow in order of support (with
+    fewer supports than every candidate, their breadth could rarely beat the candidates')."""
     members: dict[int, int] = groups["members"]
     sizes: list[int] = groups["sizes"]
-    ids = list(db.session.scalars(select(Proposal.id).where(*conditions)))
+    by_support = (Proposal.supports_count.desc(), Proposal.id.desc())
+    ids = list(db.session.scalars(select(Proposal.id).where(*conditions).order_by(*by_support)
+                                  .limit(BROAD_CANDIDATES)))
     per_group: dict[int, list[int]] = {pid: [0] * len(sizes) for pid in ids}
-    for proposal_id, user_id in db.session.execute(
-            select(Support.proposal_id, Support.user_id).join(Proposal, Proposal.id == Support.proposal_id)
-            .where(*conditions)):
-        group = members.get(user_id)
-        if group is not None and 0 <= group < len(sizes):
-            per_group[proposal_id][group] += 1
+    if ids and offset < len(ids):
+        for proposal_id, user_id in db.session.execute(
+                select(Support.proposal_id, Support.user_id).where(Support.proposal_id.in_(ids))):
+            group = members.get(user_id) if user_id is not None else None  # NULL: account deleted
+            if group is not None and 0 <= group < len(sizes):
+                per_group[proposal_id][group] += 1
     ranked = sorted(ids, key=lambda pid: (-support_breadth(per_group[pid], sizes), -pid))[offset:offset + limit]
-    found = {p.id: p for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ranked)))}
-    return [found[pid] for pid in ranked if pid in found]
+    found = {p.id: p for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ranked)))} if ranked else {}
+    items = [found[pid] for pid in ranked if pid in found]
+    if len(items) < limit and len(ids) == BROAD_CANDIDATES:
+        items += list(db.session.scalars(select(Proposal).where(*conditions).order_by(*by_support)
+                                         .offset(max(offset, BROAD_CANDIDATES)).limit(limit - len(items))))
+    return items
 
 
 # --- supports -----------------------------------------------------------------------------------
@@ -219,44 +256,6 @@ def has_supported(user: Actor, proposal: Proposal) -> bool:
         return False
     return db.session.scalar(select(Support.id).where(Support.proposal_id == proposal.id,
                                                       Support.user_id == viewer)) is not None
-
-
-# --- comments -----------------------------------------------------------------------------------
-
-def comment_tree(proposal: Proposal, order: str = "oldest") -> list[tuple[Comment, int]]:
-    """All comments as (comment, depth) in display order: each thread under its parent.
-    `order` (one of COMMENT_ORDERS) sorts the threads; replies are always oldest first."""
-    comments = list(db.session.scalars(select(Comment).where(Comment.proposal_id == proposal.id)))
-    children: dict[int | None, list[Comment]] = {}
-    for comment in comments:
-        children.setdefault(comment.parent_id, []).append(comment)
-    keys: dict[str, Callable[[Comment], tuple[Any, ...]]] = {
-        "oldest": lambda c: (c.created_at, c.id),
-        "newest": lambda c: (-c.created_at.timestamp(), -c.id),
-        "best": lambda c: (-c.score, c.created_at, c.id),
-    }
-    if order == "bridging":
-        keys["bridging"] = _bridging_key(comments)
-    key = keys.get(order, keys["oldest"])
-    out: list[tuple[Comment, int]] = []
-
-    def walk(parent_id: int | None) -> None:
-        for comment in sorted(children.get(parent_id, []), key=key if parent_id is None else keys["oldest"]):
-            out.append((comment, comment.depth))
-            walk(comment.id)
-
-    walk(None)
-    return out
-
-
-def my_votes(user: Actor, proposal: Proposal) -> dict[int, int]:
-    """{comment id: +1 or -1} for the comments of the proposal that `user` voted on."""
-    viewer = _viewer_id(user)
-    if viewer is None:
-        return {}
-    rows = db.session.execute(select(CommentVote.comment_id, CommentVote.value).join(Comment)
-                              .where(Comment.proposal_id == proposal.id, CommentVote.user_id == viewer))
-    return {comment_id: value for comment_id, value in rows}
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -299,20 +298,3 @@ def proposals_using_upload(upload_id: int) -> list[Proposal]:
 
 def can_read_proposal_image(user: Actor, proposal: Proposal) -> bool:
     return can_view_process(user, proposal.process) and permissions.can_read_proposal(user, proposal)
-
-
-def _bridging_key(comments: list[Comment]) -> Callable[[Comment], tuple[Any, ...]]:
-    """Broad support (幅広い支持): comments liked across the divide first (Community Notes' bridging
-    model on up/down votes: rank by the intercept among comments with 5+ votes and a small factor),
-    then the others by score."""
-    ids = [c.id for c in comments]
-    rows = db.session.execute(select(CommentVote.user_id, CommentVote.comment_id, CommentVote.value)
-                              .where(CommentVote.comment_id.in_(ids))).all() if ids else []
-    scores = bridging(rows)
-
-    def key(comment: Comment) -> tuple[Any, ...]:
-        score = scores.get(comment.id)
-        if score is not None and score.eligible:
-            return (0, -score.intercept, comment.created_at, comment.id)
-        return (1, -comment.score, comment.created_at, comment.id)
-    return key

@@ -1,61 +1,170 @@
-"""Finding proposals by their text: "similar proposals" while writing one, and full-text search.
+"""Finding proposals by their text: full-text search and "similar proposals" while writing one.
 
-Two parts:
+Japanese is written without spaces and its common words are one or two characters long (「公園」
+「駅前」「桜」), so the index holds character bigrams, not words:
 
-- Text similarity (`core.text.similarity`, shared with the statements of conversations).
-- Search conditions for the proposals table, one per database: SQLite reads the FTS5 table
-  `proposals_fts` (trigram tokenizer, kept current by triggers from the migrations) for terms of
-  three characters or more and falls back to LIKE for shorter ones; PostgreSQL uses ILIKE on
-  `title || ' ' || body`, which the pg_trgm GIN index `ix_proposals_search_trgm` serves.
-  User input is only ever a bound parameter: FTS5 terms are quoted as phrases, LIKE wildcards are
-  escaped.
+- `normalize()`: NFKC (full-width letters and digits, half-width kana), lower case, katakana folded
+  to hiragana (jaconv). The indexed text and the query go through the same function.
+- `grams()`: each run of letters and digits becomes its overlapping bigrams followed by its last
+  character alone (「駅前の公園」 -> 駅前 前の の公 公園 園), so every character starts a token.
+- A term of two or more characters is the *phrase* of its bigrams (consecutive tokens: exactly
+  "contains the term"); a one-character term is a prefix query (tokens that start with it).
+
+`proposal_search` (ProposalSearchText) holds each proposal's tokens, written whenever its title
+or body is inserted or changed (mapper events, below). SQLite indexes it with the FTS5 table
+`proposals_fts_bigram` (ascii tokenizer: tokens are our space-separated grams; kept current by
+triggers from the migrations); PostgreSQL stores the tokens as a tsvector literal with positions,
+indexed by the GIN index `ix_proposals_search_bigram` on `grams::tsvector` and queried with a
+tsquery (`<->` phrases, `:*` prefixes). No term ever reads the proposals table row by row. User
+input reaches SQL only as a bound parameter, reduced to letters and digits.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, column, literal_column, or_, select, table
+import jaconv
+from sqlalchemy import ColumnElement, and_, cast, column, delete, event, false, insert, select, table
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from ..core.sanitize import clean_text
-from ..core.text import ngrams, similarity
+from ..core.text import similarity
 from ..extensions import db
-from .models import Proposal, State
+from .models import Proposal, ProposalSearchText, State
 
 if TYPE_CHECKING:
     from ..processes.models import Process
 
 SIMILAR_LIMIT = 5
 SIMILAR_THRESHOLD = 0.2
+SIMILAR_CANDIDATES = 300  # best index matches scored for "similar proposals"
 MAX_TERMS = 8  # words of a search query that count
 MAX_TERM_LENGTH = 100
 
-
-# --- search conditions --------------------------------------------------------------------------
-
-_fts = table("proposals_fts", column("rowid"), column("proposals_fts"))
+_RUN = re.compile(r"[^\W_]+")
+_fts = table("proposals_fts_bigram", column("rowid"), column("proposals_fts_bigram"), column("rank"))
 
 
-def _like_pattern(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+# --- text -> tokens -----------------------------------------------------------------------------
+
+def normalize(text: str | None) -> str:
+    """The form both the index and the queries use: NFKC, lower case, katakana as hiragana."""
+    return jaconv.kata2hira(unicodedata.normalize("NFKC", text or "").lower())
+
+
+def _run_tokens(run: str) -> list[str]:
+    return [run[i:i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def grams(text: str | None) -> list[str]:
+    """The index tokens of `text`, in order (each run: its bigrams, then its last character)."""
+    return [token for run in _RUN.findall(normalize(text)) for token in _run_tokens(run)]
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def index_text(title: str | None, body: str | None, dialect: str) -> str:
+    """What `proposal_search.grams` stores: the tokens separated by spaces (SQLite FTS5), or a
+    tsvector literal with positions (PostgreSQL), where a gap keeps phrases inside one run."""
+    tokens = [*grams(title), "", *grams(body)]
+    if dialect != "postgresql":
+        return " ".join(t for t in tokens if t)
+    return " ".join(f"'{token}':{position}" for position, token in enumerate(tokens, 1)
+                    if token and position < 16_384)  # the largest position a tsvector stores
+
+
+# --- query -> condition -------------------------------------------------------------------------
+
+def _term_runs(term: str) -> list[str]:
+    return _RUN.findall(normalize(term[:MAX_TERM_LENGTH]))
+
+
+def _match_sqlite(runs: list[str], joiner: str = " ") -> str:
+    parts = [f'"{run}"*' if len(run) == 1 else '"' + " ".join(_run_tokens(run)[:-1]) + '"' for run in runs]
+    return joiner.join(parts)
+
+
+def _match_postgresql(runs: list[str], joiner: str = " & ") -> str:
+    parts = [f"'{run}':*" if len(run) == 1
+             else "(" + " <-> ".join(f"'{g}'" for g in _run_tokens(run)[:-1]) + ")" for run in runs]
+    return joiner.join(parts)
+
+
+def _matching_ids(runs: list[str], *, any_of: bool = False, limit: int | None = None) -> Any:
+    """A subquery of the ids of proposals containing every run (or any run, ranked and limited)."""
+    if _dialect() == "postgresql":
+        vector = cast(ProposalSearchText.grams, TSVECTOR)
+        query = cast(_match_postgresql(runs, " | " if any_of else " & "), TSQUERY)
+        found = select(ProposalSearchText.proposal_id).where(vector.op("@@")(query))
+        if limit is not None:
+            found = found.order_by(db.func.ts_rank(vector, query).desc()).limit(limit)
+        return found
+    found = select(_fts.c.rowid).where(
+        _fts.c.proposals_fts_bigram.op("MATCH")(_match_sqlite(runs, " OR " if any_of else " ")))
+    if limit is not None:
+        found = found.order_by(_fts.c.rank).limit(limit)
+    return found
 
 
 def term_condition(term: str) -> ColumnElement[bool]:
     """Proposals whose title or body contains `term` (any script, any length)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite" and len(term) >= 3:
-        phrase = '"' + term.replace('"', '""') + '"'
-        return Proposal.id.in_(select(_fts.c.rowid).where(_fts.c.proposals_fts.op("MATCH")(phrase)))
-    if dialect == "postgresql":
-        searchable: ColumnElement[str] = literal_column("(proposals.title || ' ' || proposals.body)")
-        return searchable.ilike(_like_pattern(term), escape="\\")
-    pattern = _like_pattern(term)
-    return or_(Proposal.title.like(pattern, escape="\\"), Proposal.body.like(pattern, escape="\\"))
+    runs = _term_runs(term)
+    if not runs:
+        return and_(True)
+    return Proposal.id.in_(_matching_ids(runs))
 
 
 def search_condition(query: str | None) -> ColumnElement[bool] | None:
-    """Proposals containing every word of `query` (None when the query has no words)."""
-    terms = [t for t in clean_text(query).split() if t][:MAX_TERMS]
-    return and_(*[term_condition(t[:MAX_TERM_LENGTH]) for t in terms]) if terms else None
+    """Proposals containing every word of `query` (None when the query has no letters or digits)."""
+    words = clean_text(query).split()[:MAX_TERMS]
+    runs = [run for word in words for run in _term_runs(word)]
+    if not words:
+        return None
+    return Proposal.id.in_(_matching_ids(runs)) if runs else false()  # only punctuation: nothing
+
+
+# --- keeping the index current ------------------------------------------------------------------
+
+def _write_index(connection: Any, proposal: Proposal) -> None:
+    text = index_text(proposal.title, proposal.body, connection.dialect.name)
+    connection.execute(delete(ProposalSearchText).where(ProposalSearchText.proposal_id == proposal.id))
+    connection.execute(insert(ProposalSearchText).values(proposal_id=proposal.id, grams=text))
+
+
+def _after_insert(_mapper: Any, connection: Any, proposal: Proposal) -> None:
+    _write_index(connection, proposal)
+
+
+def _after_update(_mapper: Any, connection: Any, proposal: Proposal) -> None:
+    state = db.inspect(proposal)
+    if state.attrs.title.history.has_changes() or state.attrs.body.history.has_changes():
+        _write_index(connection, proposal)
+
+
+def listen() -> None:
+    """Index every proposal written through the ORM (services, demo data, tests); bulk loads
+    call `reindex()` (`flask counters rebuild` does)."""
+    if not event.contains(Proposal, "after_insert", _after_insert):
+        event.listen(Proposal, "after_insert", _after_insert)
+        event.listen(Proposal, "after_update", _after_update)
+
+
+def reindex(batch: int = 2000) -> int:
+    """Rebuild `proposal_search` for every proposal; returns how many were indexed."""
+    dialect = _dialect()
+    db.session.execute(delete(ProposalSearchText))
+    done, last = 0, 0
+    while True:
+        rows = db.session.execute(select(Proposal.id, Proposal.title, Proposal.body)
+                                  .where(Proposal.id > last).order_by(Proposal.id).limit(batch)).all()
+        if not rows:
+            return done
+        db.session.execute(insert(ProposalSearchText), [
+            {"proposal_id": pid, "grams": index_text(title, body, dialect)} for pid, title, body in rows])
+        done, last = done + len(rows), rows[-1][0]
 
 
 # --- similar proposals --------------------------------------------------------------------------
@@ -64,15 +173,16 @@ def similar_proposals(process: Process, title: str, body: str = "", *, limit: in
                       threshold: float = SIMILAR_THRESHOLD, exclude_id: int | None = None) -> list[Proposal]:
     """Up to `limit` visible proposals of the process that resemble title + body, most similar first.
 
-    Candidates are narrowed in the database by the title's trigrams (bigrams for a very short
-    title), then scored: 0.7 × title similarity + 0.3 × similarity of title and body together.
+    Candidates: the SIMILAR_CANDIDATES best index matches of any of the title's bigrams (ranked by
+    the index, bm25 / ts_rank: a bounded set whatever the size of the table), then scored:
+    0.7 × title similarity + 0.3 × similarity of title and body together.
     """
-    grams = sorted(ngrams(title, 3), key=len, reverse=True)[:12] or sorted(ngrams(title, 2))[:12]
-    if not grams:
+    runs = [g for g in dict.fromkeys(t for t in grams(title) if len(t) == 2)][:12] or _term_runs(title)[:12]
+    if not runs:
         return []
-    query = select(Proposal).where(Proposal.process_id == process.id, Proposal.hidden_at.is_(None),
-                                   Proposal.state != State.WITHDRAWN)
-    query = query.where(or_(*[term_condition(g) for g in grams])).limit(300)
+    candidates = _matching_ids(runs, any_of=True, limit=SIMILAR_CANDIDATES).subquery()
+    query = select(Proposal).where(Proposal.id.in_(select(candidates.c[0])), Proposal.process_id == process.id,
+                                   Proposal.hidden_at.is_(None), Proposal.state != State.WITHDRAWN)
     if exclude_id:
         query = query.where(Proposal.id != exclude_id)
     probe = f"{title} {body}"
@@ -84,3 +194,4 @@ def similar_proposals(process: Process, title: str, body: str = "", *, limit: in
             scored.append((score, candidate.id, candidate))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [c for _s, _i, c in scored[:limit]]
+

@@ -1,4 +1,5 @@
-"""Proposal commands: submit, edit, withdraw, support, follow, comment, vote, answer, publish.
+"""Proposal commands: submit, edit, withdraw, follow, answer, publish (supports in
+`support_services.py`, comments and their votes in `comment_services.py`, both re-exported here).
 
 Each command checks the rule (the predicates of `permissions.py`, the phase through the processes
 package's capabilities, the models' state transitions), changes state, writes the audit log for
@@ -10,54 +11,56 @@ Refusals are worded once, here: views that must refuse before showing a form cal
 """
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 
 from ..core import audit, clock, geo, notifications, signals, uploads
 from ..core.errors import Conflict, InvalidInput, PermissionDenied
 from ..core.models import Role, User
 from ..core.permissions import is_admin, is_official
 from ..core.sanitize import clean_text
-from ..core.services import ensure_can_post, lock_row
+from ..core.services import ensure_can_post
 from ..core.types import Actor
 from ..extensions import db
 from ..processes.capabilities import require
 from ..processes.models import Capability, Process
-from . import permissions
+from . import counters, permissions
+from .comment_services import (  # noqa: F401 - the commands of comments and supports, one import away
+    ONLY_AUTHOR_DELETES_COMMENT,
+    VOTE_UP_OR_DOWN,
+    add_comment,
+    comment_visibility_changed,
+    delete_comment,
+    edit_comment,
+    recount_comments,
+    require_can_edit_comment,
+    vote_comment,
+)
 from .models import (
     ADDRESS_MAX,
     ANSWER_COST_MAX,
     ANSWER_TEXT_MAX,
     BODY_MAX,
-    COMMENT_EDIT_MINUTES,
-    COMMENT_MAX,
-    MAX_COMMENT_DEPTH,
     PLANNED_PERIOD_MAX,
     TITLE_MAX,
     TITLE_MIN,
-    Alignment,
     AnswerState,
-    Comment,
-    CommentVote,
     Proposal,
     ProposalAnswer,
     ProposalImage,
     ProposalVersion,
     State,
-    Support,
 )
-from .queries import get_comment, held_answers, support_limit_left
+from .queries import held_answers
+from .support_services import recount_supports, support, unsupport  # noqa: F401
 
 # --- refusals -----------------------------------------------------------------------------------
 
 ONLY_AUTHOR_WITHDRAWS = _l("Only the author can withdraw a proposal.")
-ONLY_AUTHOR_DELETES_COMMENT = _l("Only the author can delete this comment.")
 ANSWERING_REFUSED = _l("Only officials, facilitators of this process and administrators can answer proposals.")
 PUBLISHING_REFUSED = _l("Only facilitators of this process and administrators can publish answers.")
-VOTE_UP_OR_DOWN = _l("A vote is up or down.")
 
 
 def require_can_edit_proposal(user: Actor, proposal: Proposal) -> None:
@@ -65,12 +68,6 @@ def require_can_edit_proposal(user: Actor, proposal: Proposal) -> None:
         raise PermissionDenied(_l("A proposal can be edited for %(n)d minutes after publishing, "
                                   "and only until someone supports it or comments on it.",
                                   n=permissions.edit_minutes()))
-
-
-def require_can_edit_comment(user: Actor, comment: Comment) -> None:
-    if not permissions.can_edit_comment(user, comment):
-        raise PermissionDenied(_l("A comment can be edited by its author for %(n)d minutes.",
-                                  n=COMMENT_EDIT_MINUTES))
 
 
 def require_can_answer(user: Actor, proposal: Proposal) -> None:
@@ -103,16 +100,6 @@ def _clean_body(body: str | None) -> str:
     return body
 
 
-def _clean_comment(body: str | None) -> str:
-    body = clean_text(body).strip()
-    if not body:
-        raise InvalidInput(_l("Please write a comment."), field="body")
-    if len(body) > COMMENT_MAX:
-        raise InvalidInput(_l("A comment can be at most %(max)d characters long.", max=COMMENT_MAX),
-                           field="body")
-    return body
-
-
 # --- proposals ----------------------------------------------------------------------------------
 
 def submit_proposal(process: Process, author: User, data: dict[str, Any]) -> Proposal:
@@ -130,6 +117,7 @@ def submit_proposal(process: Process, author: User, data: dict[str, Any]) -> Pro
         proposal.images.append(ProposalImage(upload=upload, position=position))
     db.session.add(proposal)
     db.session.flush()
+    counters.added(proposal)
     notifications.follow(author, proposal)
     signals.send(signals.proposal_published, proposal=proposal)
     return proposal
@@ -154,8 +142,9 @@ def withdraw_proposal(user: User, proposal: Proposal) -> Proposal:
     """The author withdraws; the model refuses once the proposal is answered or supported."""
     if not permissions.is_author(user, proposal):
         raise PermissionDenied(ONLY_AUTHOR_WITHDRAWS)
+    before = counters.track(proposal)
     proposal.withdraw()
-    db.session.flush()
+    counters.settle(proposal, before)
     return proposal
 
 
@@ -165,152 +154,6 @@ def follow(user: User, proposal: Proposal) -> None:
 
 def unfollow(user: User, proposal: Proposal) -> None:
     notifications.unfollow(user, proposal)
-
-
-# --- supports -----------------------------------------------------------------------------------
-
-def recount_supports(proposal: Proposal) -> None:
-    """The counter is recomputed from the rows in the same statement: it cannot drift."""
-    db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(
-        supports_count=select(func.count(Support.id)).where(Support.proposal_id == proposal.id)
-        .scalar_subquery()))
-    db.session.refresh(proposal, ["supports_count"])
-
-
-def support(user: User, proposal: Proposal) -> Proposal:
-    """Support once, while the phase allows it, within the process's support limit."""
-    ensure_can_post(user, on=proposal)
-    process = proposal.process
-    require(process, Capability.SUPPORT, user)
-    if not proposal.takes_supports:
-        raise Conflict(_l("Rejected and withdrawn proposals cannot be supported."))
-    if permissions.is_author(user, proposal):
-        raise PermissionDenied(_l("You cannot support your own proposal."))
-    if db.session.scalar(select(Support.id).where(Support.proposal_id == proposal.id,
-                                                  Support.user_id == user.id)) is not None:
-        raise Conflict(_l("You already support this proposal."))
-    lock_row(Proposal, proposal.id)
-    if process.support_limit:
-        lock_row(User, user.id)  # one resident's supports are counted one at a time
-    if support_limit_left(process, user) == 0:
-        raise Conflict(_l("You have used all %(n)d of your supports in this process. Remove one "
-                          "to support another proposal.", n=process.support_limit))
-    try:
-        with db.session.begin_nested():
-            db.session.add(Support(proposal_id=proposal.id, process_id=process.id, user_id=user.id))
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("You already support this proposal.")) from None
-    recount_supports(proposal)
-    return proposal
-
-
-def unsupport(user: User, proposal: Proposal) -> Proposal:
-    ensure_can_post(user)
-    require(proposal.process, Capability.SUPPORT, user)
-    lock_row(Proposal, proposal.id)
-    removed = cast(CursorResult[Any], db.session.execute(delete(Support).where(
-        Support.proposal_id == proposal.id, Support.user_id == user.id))).rowcount
-    if not removed:
-        raise Conflict(_l("You do not support this proposal."))
-    recount_supports(proposal)
-    return proposal
-
-
-# --- comments -----------------------------------------------------------------------------------
-
-def recount_comments(proposal: Proposal) -> None:
-    """Deleted comments do not count; recomputed from the rows, like the supports."""
-    db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(
-        comments_count=select(func.count(Comment.id)).where(
-            Comment.proposal_id == proposal.id, Comment.deleted_at.is_(None)).scalar_subquery()))
-    db.session.refresh(proposal, ["comments_count"])
-
-
-def add_comment(user: User, proposal: Proposal, body: str, alignment: int = 0,
-                parent_id: int | None = None, language: str = "ja") -> Comment:
-    """A comment (or a reply, at most MAX_COMMENT_DEPTH deep) while the phase takes comments."""
-    ensure_can_post(user, on=proposal)
-    require(proposal.process, Capability.COMMENT, user)
-    if proposal.is_withdrawn:
-        raise Conflict(_l("A withdrawn proposal cannot be commented on."))
-    body = _clean_comment(body)
-    try:
-        position = Alignment(int(alignment))
-    except (TypeError, ValueError):
-        raise InvalidInput(_l("Please choose for, neutral or against."), field="alignment") from None
-    depth = 1
-    if parent_id is not None:
-        parent = get_comment(proposal, parent_id)
-        if parent.is_deleted:
-            raise Conflict(_l("You cannot reply to a deleted comment."))
-        if parent.depth >= MAX_COMMENT_DEPTH:
-            raise InvalidInput(_l("Replies can be nested at most %(n)d levels deep.", n=MAX_COMMENT_DEPTH))
-        depth = parent.depth + 1
-    lock_row(Proposal, proposal.id)
-    comment = Comment(proposal_id=proposal.id, author_id=user.id, parent_id=parent_id, depth=depth,
-                      body=body, alignment=int(position), language=language)
-    db.session.add(comment)
-    db.session.flush()
-    recount_comments(proposal)
-    notifications.notify_followers(proposal, "proposal.commented",
-                                   {"title": proposal.title, "proposal_id": proposal.id},
-                                   exclude=user)
-    return comment
-
-
-def edit_comment(user: User, comment: Comment, body: str) -> Comment:
-    ensure_can_post(user)
-    require_can_edit_comment(user, comment)
-    comment.body = _clean_comment(body)
-    comment.edited_at = clock.now()
-    db.session.flush()
-    return comment
-
-
-def delete_comment(user: User, comment: Comment, proposal: Proposal) -> Comment:
-    """The author's own deletion anonymises: the text and the name go, the replies stay."""
-    if not permissions.can_delete_comment(user, comment):
-        raise PermissionDenied(ONLY_AUTHOR_DELETES_COMMENT)
-    lock_row(Proposal, proposal.id)
-    comment.deleted_at = clock.now()
-    comment.body = ""
-    comment.author_id = None
-    db.session.flush()
-    recount_comments(proposal)
-    return comment
-
-
-def vote_comment(user: User, comment: Comment, value: int) -> Comment:
-    """Vote a comment up (1) or down (-1); the same vote again takes it back."""
-    ensure_can_post(user, on=comment)
-    if value not in (1, -1):
-        raise InvalidInput(VOTE_UP_OR_DOWN)
-    if permissions.is_author(user, comment):
-        raise PermissionDenied(_l("You cannot vote on your own comment."))
-    if comment.is_deleted:
-        raise Conflict(_l("You cannot vote on a deleted comment."))
-    lock_row(Comment, comment.id)
-    existing = db.session.scalar(select(CommentVote).where(CommentVote.comment_id == comment.id,
-                                                           CommentVote.user_id == user.id))
-    if existing is not None and existing.value == value:
-        db.session.delete(existing)
-    elif existing is not None:
-        existing.value = value
-    else:
-        try:
-            with db.session.begin_nested():
-                db.session.add(CommentVote(comment_id=comment.id, user_id=user.id, value=value))
-                db.session.flush()
-        except IntegrityError:
-            raise Conflict(_l("You already voted on this comment.")) from None
-    db.session.flush()
-    for column_name, sign in (("upvotes", 1), ("downvotes", -1)):
-        db.session.execute(update(Comment).where(Comment.id == comment.id).values({
-            column_name: select(func.count(CommentVote.id)).where(
-                CommentVote.comment_id == comment.id, CommentVote.value == sign).scalar_subquery()}))
-    db.session.refresh(comment, ["upvotes", "downvotes"])
-    return comment
 
 
 # --- official answers ---------------------------------------------------------------------------
@@ -364,10 +207,11 @@ def publish(actor: User | None, answer: ProposalAnswer) -> None:
     """Make a recorded answer public (no permission check: callers check). The proposal takes its
     state; followers are notified; `signals.proposal_answered` is sent."""
     proposal = answer.proposal
+    counted = counters.track(proposal)
     before = proposal.state
     proposal.apply_answer(answer.state)
     answer.published_at = clock.now()
-    db.session.flush()
+    counters.settle(proposal, counted)
     audit.record(actor, "proposal.answer.publish", proposal, before={"state": before},
                  after={"state": proposal.state, "answer_id": answer.id})
     notifications.notify_followers(proposal, "proposal.answered",

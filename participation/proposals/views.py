@@ -19,7 +19,7 @@ from ..extensions import db
 from ..processes.capabilities import is_allowed, require
 from ..processes.models import Capability
 from ..processes.queries import get_process_by_slug
-from . import permissions, queries, search, services
+from . import comment_queries, permissions, queries, search, services
 from .forms import AnswerForm, CommentEditForm, CommentForm, ProposalForm, ProposalTextForm
 from .models import ALIGNMENT_LABELS, STATE_LABELS, Alignment, State
 
@@ -100,17 +100,30 @@ def new(slug: str):
     return render_template("proposals/new_details.html", process=process, form=form, similar=[]), 400
 
 
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    parsed = parse_id(value)
+    if parsed is None:
+        abort(400, description=_l("The page number must be a whole number."))
+    return min(parsed, queries.MAX_PAGE)
+
+
 def _detail(proposal, *, status: int = 200, error: str | None = None, comment_form=None,
             reply_to: int | None = None):
     process = proposal.process
     order = request.args.get("comments", "oldest")
-    order = order if order in queries.COMMENT_ORDERS else "oldest"
+    order = order if order in comment_queries.COMMENT_ORDERS else "oldest"
+    reply_to = reply_to or _int_arg("reply_to")
+    thread = _int_arg("thread") or reply_to  # a reply form shows the whole thread it belongs to
+    page = comment_queries.comment_page(proposal, order, _int_arg("page") or 1, thread)
     answers = queries.public_answers(proposal)
     return render_template(
         "proposals/detail.html", proposal=proposal, process=process, error=error,
-        comments=queries.comment_tree(proposal, order), comment_order=order,
+        comment_page=page, comment_order=order,
         comment_form=comment_form or CommentForm(formdata=None), reply_to=reply_to,
-        votes=queries.my_votes(current_user, proposal),
+        votes=comment_queries.my_votes(current_user, page.ids),
         support_decision=is_allowed(process, Capability.SUPPORT, current_user),
         comment_decision=is_allowed(process, Capability.COMMENT, current_user),
         supported=queries.has_supported(current_user, proposal),
@@ -199,15 +212,17 @@ def comment(proposal_id: int):
     if not form.validate_on_submit():
         return _detail(proposal, status=400, comment_form=form, reply_to=parent)
     try:
-        services.add_comment(current_user, proposal, form.body.data, form.alignment.data,
-                             parent, language=current_language())
+        added = services.add_comment(current_user, proposal, form.body.data, form.alignment.data,
+                                     parent, language=current_language())
     except ServiceError as exc:
         db.session.rollback()
         attach_error(form, exc)
         return _detail(proposal, status=exc.status_code, comment_form=form,
                        reply_to=parent, error=str(exc.message))
     flash(_("Your comment has been published."), "success")
-    return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#comments")
+    # Where the new comment shows: its thread, or the top of the newest-first order.
+    where = {"thread": added.root_id} if added.root_id else {"comments": "newest"}
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id, **where) + f"#comment-{added.id}")
 
 
 @bp.route("/proposals/<int:proposal_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -8,6 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core import signals
     from ..core.features import expose_predicates
     from . import permissions
@@ -20,6 +23,9 @@ def init_app(app: Flask) -> None:
     signals.process_admin_blocks.connect(_admin_block, sender=app, weak=False)
     signals.phase_dependents.connect(_phase_dependents, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
+    from .kpi import facts as kpi_facts
+
+    signals.kpi_facts.connect(kpi_facts, sender=app, weak=False)
 
 
 def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
-from ..core import audit
+from ..core import audit, site
 from ..core.errors import PermissionDenied
 from ..core.exports import csv_text
 from ..core.i18n import localized
@@ -54,7 +53,7 @@ def export_csv(actor: User, survey: Survey, lang: str) -> str:
     CSV writer (UTF-8 with BOM, formula cells neutralised)."""
     if not permissions.can_export_survey(actor, survey):
         raise PermissionDenied(permissions.NOT_FACILITATOR)
-    tz = ZoneInfo(current_app.config["CITY_TIMEZONE"])
+    tz = ZoneInfo(site.get("CITY_TIMEZONE"))
     columns, header = _columns(survey, lang)
     labels = {o.id: localized(o.label, lang) for q in survey.questions for o in q.all_options}
     rows: list[list[str | int]] = []

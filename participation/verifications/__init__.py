@@ -10,11 +10,17 @@ from flask.cli import AppGroup
 
 
 def init_app(app: Flask) -> None:
+    from . import personal_data
+
+    personal_data.init_app(app)  # download my data, delete my account, public profile
     from ..core.verification import can_manage_verifications, is_verified
     from .views import bp
 
     app.config.setdefault("CENSUS_HMAC_KEY", os.environ.get("CENSUS_HMAC_KEY"))
     app.register_blueprint(bp)
+    from ..core import signals
+
+    signals.admin_sections.connect(_admin_sections, sender=app, weak=False)
     app.jinja_env.globals.update(is_verified=is_verified, can_manage_verifications=can_manage_verifications)
     app.cli.add_command(census_cli)
 
@@ -43,3 +49,15 @@ def census_hash(source, target, key: str) -> None:
             raise click.ClickException(f"line {number}: need document_number and birth_date (YYYY-MM-DD)") from None
         count += 1
     click.echo(f"{count} keyed hashes written; the raw values stay with you.", err=True)
+
+
+def _admin_sections(app, user=None) -> list:
+    """Links on the administration dashboard."""
+    from flask import url_for
+    from flask_babel import lazy_gettext as _l
+
+    from ..core.verification import can_manage_verifications
+
+    if not can_manage_verifications(user):
+        return []
+    return [(_l("Verified residents"), url_for("verifications.admin"))]

@@ -1,17 +1,23 @@
-"""axe-core (shipped inside the axe-playwright-python package: no network) on a Playwright page."""
+"""axe-core (shipped inside the axe-playwright-python package: no network) on a Playwright page, the
+pages to check (found by following links, so new pages are checked as soon as they are linked), and
+the line boxes of dates, numbers and names."""
 from __future__ import annotations
 
 import json
+import re
+from collections import deque
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import axe_playwright_python
 
 AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.0, 2.1 and 2.2 A and AA; wcag22aa brings target-size (24 px minimum, spacing included).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def axe_violations(page) -> list[dict]:
-    """WCAG 2.1 A and AA violations on the current page (empty list when clean)."""
+    """WCAG 2.0/2.1/2.2 A and AA violations on the current page (empty list when clean)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # The page's CSP forbids inline scripts, so the engine is evaluated, not injected as a tag.
         page.evaluate(AXE_JS)
@@ -24,3 +30,61 @@ def axe_violations(page) -> list[dict]:
 
 def describe(violations: list[dict]) -> str:
     return json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+HREF = re.compile(r"""href=["']([^"'#]+)""")
+# Never followed: they sign out, or answer with something other than a page.
+NOT_PAGES = ("/auth/logout", "/static/", "/uploads/", "/tiles/", "/feeds/", "/api/v1", "/open311/")
+NOT_PAGE_ENDINGS = (".csv", ".zip", ".ics", ".json", ".geojson", ".png", ".jpg", ".xml", ".atom")
+
+
+def discover_pages(request, base: str, url_map, seeds: list[str], limit: int = 600, per_endpoint: int = 3) -> dict[str, str]:
+    """{endpoint: first path that answers an HTML page}, following same-site links from `seeds` with
+    the session of `request` (a Playwright APIRequestContext). A few pages of each endpoint are read
+    for links (each process leads to different pages); the first one is the page to check."""
+    adapter = url_map.bind("localhost")
+    found: dict[str, str] = {}
+    visits: dict[str, int] = {}
+    queue = deque(seeds)
+    seen: set[str] = set()
+    fetched = 0
+    while queue and fetched < limit:
+        path = queue.popleft()
+        bare = urlsplit(path).path
+        if path in seen or bare.startswith(NOT_PAGES) or bare.endswith(NOT_PAGE_ENDINGS) or "lang=" in path:
+            continue
+        seen.add(path)
+        try:
+            endpoint = adapter.match(bare, method="GET")[0]
+        except Exception:  # noqa: BLE001 - not one of our routes (or not a GET): not a page
+            continue
+        if visits.get(endpoint, 0) >= per_endpoint:
+            continue
+        visits[endpoint] = visits.get(endpoint, 0) + 1
+        fetched += 1
+        response = request.get(base + path, max_redirects=0)
+        if response.status != 200 or not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        found.setdefault(endpoint, path)
+        for href in HREF.findall(response.text()):
+            target = urlsplit(urljoin(base + path, href.replace("&amp;", "&")))
+            if target.netloc == urlsplit(base).netloc:
+                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    return found
+
+
+# Line boxes of every date, number and name that is visible: more than one box means it broke.
+BROKEN_WHOLES = """() => Array.from(document.querySelectorAll('main time, main .num, main .name, .site-header .count'))
+    .filter(el => el.offsetParent !== null && el.textContent.trim())
+    .filter(el => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const boxes = Array.from(range.getClientRects()).filter(r => r.width > 0 && r.height > 0);
+        return boxes.some(r => r.top >= boxes[0].bottom - 1);
+    })
+    .map(el => el.textContent.trim())"""
+
+
+def broken_wholes(page) -> list[str]:
+    """Dates, numbers and names rendered on more than one line."""
+    return page.evaluate(BROKEN_WHOLES)

@@ -29,6 +29,7 @@ def test_new_resident_proposes_supports_and_replies_in_english(live_server, new_
     page.fill("#display_name", "新しい住民")
     page.fill("#password", "a long enough password")
     page.fill("#confirm", "a long enough password")
+    page.check("#accept_terms")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "ようこそ" in page.content()

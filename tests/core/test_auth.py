@@ -21,6 +21,7 @@ def register_data(**overrides):
         "display_name": "山田 花子",
         "password": "sakura-no-hana",
         "confirm": "sakura-no-hana",
+        "accept_terms": "y",
     }
     data.update(overrides)
     return data

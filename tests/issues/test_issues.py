@@ -440,12 +440,16 @@ def test_response_time_stats(app, client, make_user, make_issue):
         clock.freeze(base + timedelta(days=40))
         services.change_status(u(official), i(slow), "fixed", "直しました")
         db.session.commit()
+        assert reports.response_stats()["departments"][0].fixed_within_30_days is None  # January not settled
+        clock.freeze(base + timedelta(days=70))
         stats = reports.response_stats()
     roads = stats["departments"][0]
     assert roads.reports == 3
-    assert roads.median_hours_to_response == 4.0  # (2 + 6) / 2
-    assert roads.median_hours_to_fixed == (10 + 960) / 2
-    assert roads.fixed_within_30_days == pytest.approx(33.3)  # 1 of 3 reports older than 30 days
+    assert roads.median_hours_to_response == 4.0  # 2 h and 6 h: the edge between the 2-4 h and 4-8 h bands
+    assert roads.median_hours_to_fixed == 12.0  # 10 h and 960 h: the top of the 8-12 h band
+    assert roads.fixed_within_30_days == pytest.approx(33.3)  # 1 of 3 reports of a settled month
+    assert roads.acknowledged_within_2_working_days == pytest.approx(66.7)
+    assert roads.fixed_within_target == pytest.approx(33.3)  # 20 working days by default
     html = client.get("/issues/stats").get_data(as_text=True)
     assert "最初の対応までの時間" in html
     assert untouched.id

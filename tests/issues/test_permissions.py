@@ -78,7 +78,8 @@ def test_there_is_a_case_for_every_predicate():
                   if name.startswith("can_") and getattr(p, name).__module__ == p.__name__}
     assert predicates == {"can_report_issue", "can_manage_issue", "can_read_issue", "can_me_too",
                           "can_update_issue", "can_mark_fixed", "can_suggest_fixed", "can_reopen_issue",
-                          "can_see_reporter",
+                          "can_see_reporter", "can_see_reporter_contact", "can_be_assigned",
+                          "can_assign_issue", "can_read_issue_notes", "can_add_issue_note",
                           "can_triage", "can_triage_department", "can_manage_templates"}
 
 
@@ -145,8 +146,19 @@ def test_can_reopen_issue(person, issue_for, who):
 def test_can_see_reporter(person, issue_for, who):
     user = person(who)
     assert p.can_see_reporter(user, issue_for(user, who, show_name=True))
-    assert bool(p.can_see_reporter(user, issue_for(user, who))) is (
-        who in {"official_here", "official_other", "admin"})
+    assert bool(p.can_see_reporter(user, issue_for(user, who))) is (who in HANDLERS)
+    # The contact details (name and e-mail) whatever the reporter chose: the responsible department only.
+    assert p.can_see_reporter_contact(user, issue_for(user, who, show_name=True)) is (who in HANDLERS)
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_assigning_and_internal_notes(person, issue_for, who):
+    user = person(who)
+    issue = issue_for(user, who)
+    assert p.can_be_assigned(user, issue) is (who == "official_here")  # an admin is no member
+    assert p.can_assign_issue(user, issue, user) is (who == "official_here")
+    assert p.can_add_issue_note(user, issue) is (who in HANDLERS)
+    assert p.can_read_issue_notes(user, issue) is (who in {"official_here", "official_other", "admin"})
 
 
 @pytest.mark.parametrize("who", EVERYONE)

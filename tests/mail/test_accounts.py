@@ -23,7 +23,8 @@ NEW_PASSWORD = "a brand new passphrase 7"
 
 def register(post_form, email="hanako@example.jp"):
     return post_form("/auth/register", {"email": email, "display_name": "山田 花子",
-                                        "password": "sakura no hana saku 2", "confirm": "sakura no hana saku 2"})
+                                        "password": "sakura no hana saku 2", "confirm": "sakura no hana saku 2",
+                                        "accept_terms": "y"})
 
 
 def path_of(url: str) -> str:

@@ -104,7 +104,8 @@ def test_password_policy(app, password, message):
 
 def test_password_policy_is_explained_in_japanese(client, post_form):
     response = post_form("/auth/register", {"email": "k@example.jp", "display_name": "けい",
-                                            "password": "qwertyuiop", "confirm": "qwertyuiop"})
+                                            "password": "qwertyuiop", "confirm": "qwertyuiop",
+                                            "accept_terms": "y"})
     assert response.status_code == 400
     assert "よく使われているパスワード" in response.get_data(as_text=True)
 

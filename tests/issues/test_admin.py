@@ -1,0 +1,136 @@
+"""Categories and areas administered in the browser (admins only, audited)."""
+from __future__ import annotations
+
+import io
+import json
+
+from participation.core.models import AuditLog
+from participation.extensions import db
+from participation.issues.demo import WARDS
+from participation.issues.models import Area, Category, CategoryOverride, Issue
+
+from .conftest import CENTER
+
+
+def _actions(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(AuditLog.action).order_by(AuditLog.id)))
+
+
+def _category(app, code):
+    with app.app_context():
+        return db.session.scalar(db.select(Category).where(Category.code == code))
+
+
+CATEGORY = {"code": "streetlight", "name_ja": "街灯の故障", "name_en": "Broken street light",
+            "group_ja": "道路", "group_en": "Roads", "help_ja": "電柱の番号があれば書いてください。",
+            "help_en": "", "target_days": "7", "position": "3", "active": "y"}
+
+
+def test_categories_create_edit_disable_and_delete_only_when_unused(app, city, make_user, make_issue, client,
+                                                                    login, post_form):
+    login(make_user("admin"))
+    data = {**CATEGORY, "department_id": str(city["roads"])}
+    response = post_form("/admin/categories/", data)
+    assert response.status_code == 302
+    page = response.headers["Location"]
+    created = _category(app, "streetlight")
+    assert created.help == {"ja": "電柱の番号があれば書いてください。"} and created.target_days == 7
+    assert created.group == {"ja": "道路", "en": "Roads"} and created.position == 3 and created.active
+    # duplicate code, no name, unknown department, bad target: refused, nothing written
+    assert post_form("/admin/categories/", data).status_code == 400
+    assert post_form("/admin/categories/", {**data, "code": "other", "name_ja": "", "name_en": ""}).status_code == 400
+    assert post_form("/admin/categories/", {**data, "code": "other", "department_id": "999999"}).status_code == 400
+    assert post_form("/admin/categories/", {**data, "code": "other", "target_days": "0"}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Category.id))) == 3
+    # offered in the report form, then disabled
+    assert "街灯の故障" in client.get("/issues/new").get_data(as_text=True)
+    edit = {**data, "department_id": str(city["environment"])}
+    del edit["active"]
+    assert post_form(page, edit).status_code == 302
+    assert not _category(app, "streetlight").active
+    assert "街灯の故障" not in client.get("/issues/new").get_data(as_text=True)
+    # an unused category can be deleted; one in use cannot
+    assert post_form(f"{page}/delete", {}, page=page).status_code == 302
+    assert _category(app, "streetlight") is None
+    make_issue(category="pothole")
+    pothole = city["pothole"]
+    response = post_form(f"/admin/categories/{pothole}/delete", {}, page=f"/admin/categories/{pothole}")
+    assert response.status_code == 409 and "disable it instead" in response.get_data(as_text=True)
+    assert _category(app, "pothole") is not None
+    assert {"category.create", "category.update", "category.delete"} <= set(_actions(app))
+
+
+def test_per_area_override_routes_new_reports(app, city, make_user, make_issue, client, login, post_form):
+    login(make_user("admin"))
+    with app.app_context():
+        area = db.session.scalar(db.select(Area).order_by(Area.id))
+        area_id = area.id
+        from participation.issues.areas import area_at
+
+        here = area_at(*CENTER)
+        assert here is not None
+        area_id = here.id
+    page = f"/admin/categories/{city['pothole']}"
+    assert post_form(f"{page}/overrides", {"area_id": str(area_id), "override_department_id": "0"},
+                     page=page).status_code == 400
+    assert post_form(f"{page}/overrides", {"area_id": str(area_id),
+                                           "override_department_id": str(city["environment"])},
+                     page=page).status_code == 302
+    issue = make_issue(category="pothole")
+    assert issue.department_id == city["environment"]
+    with app.app_context():
+        override_id = db.session.scalar(db.select(CategoryOverride.id))
+    assert post_form(f"{page}/overrides/{override_id}/delete", {}, page=page).status_code == 302
+    assert make_issue(category="pothole").department_id == city["roads"]
+
+
+def _wards() -> dict:
+    return json.loads(WARDS.read_text(encoding="utf-8"))
+
+
+def test_areas_upload_preview_import_rename_and_issues_keep_their_area(app, city, make_user, make_issue, client,
+                                                                        login, post_form):
+    login(make_user("admin"))
+    issue = make_issue()
+    assert issue.area_id is not None
+    for bad in (b"not json", b'{"type": "Feature"}',
+                json.dumps({"type": "FeatureCollection", "features": [
+                    {"type": "Feature", "properties": {"code": "x"},
+                     "geometry": {"type": "Point", "coordinates": [139.7, 35.6]}}]}).encode(),
+                json.dumps({"type": "FeatureCollection", "features": [  # self-intersecting polygon
+                    {"type": "Feature", "properties": {"code": "bow"},
+                     "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}}]}
+                           ).encode()):
+        response = post_form("/admin/areas/", {"file": (io.BytesIO(bad), "areas.geojson"), "action": "import"},
+                             content_type="multipart/form-data")
+        assert response.status_code == 400, bad
+    wards = _wards()
+    first = wards["features"][0]
+    first["properties"]["name_ja"] = "新しい名前区"
+    raw = json.dumps(wards, ensure_ascii=False).encode()
+    response = post_form("/admin/areas/", {"file": (io.BytesIO(raw), "wards.geojson"), "action": "preview"},
+                         content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="area-shapes"' in html and "新しい名前区" in html  # kept for the import button
+    with app.app_context():  # a preview stores nothing
+        assert db.session.scalar(db.select(Area).where(Area.code == first["properties"]["code"])).name["ja"] != "新しい名前区"
+    response = post_form("/admin/areas/", {"geojson": raw.decode(), "action": "import"})
+    assert response.status_code == 302
+    with app.app_context():
+        area = db.session.scalar(db.select(Area).where(Area.code == first["properties"]["code"]))
+        assert area.name["ja"] == "新しい名前区"
+        assert db.session.get(Issue, issue.id).area_id == issue.area_id  # replaced in place
+        area_id = area.id
+    assert post_form(f"/admin/areas/{area_id}", {"name_ja": "", "name_en": ""}).status_code == 400
+    assert post_form(f"/admin/areas/{area_id}", {"name_ja": "みなと区", "name_en": "Minato"}).status_code == 302
+    assert "みなと区" in client.get("/admin/areas/").get_data(as_text=True)
+    assert {"areas.import", "area.rename"} <= set(_actions(app))
+
+
+def test_residents_and_officials_cannot_administer_categories(city, make_user, client, login, post_form):
+    for role in (None, "official"):
+        login(make_user(role, department="roads") if role else make_user())
+        assert client.get("/admin/categories/").status_code == 403
+        assert client.get("/admin/areas/").status_code == 403
