@@ -30,6 +30,7 @@ class World:
     user_ids: list[int] = field(default_factory=list)
     resident_id: int = 0
     moderator_id: int = 0
+    flagger_id: int = 0  # writes nothing, so may report anything
     category_ids: list[int] = field(default_factory=list)
     department_id: int = 0
     proposals: int = 0
@@ -99,14 +100,16 @@ def seed_base(app) -> World:
                       email_confirmed_at=datetime.now(UTC)) for i in range(200)]
         moderator = User(email="moderator@example.jp", display_name="モデレーター", password_hash="x",
                          email_confirmed_at=datetime.now(UTC))
-        db.session.add_all([*categories, *users, moderator])
+        flagger = User(email="flagger@example.jp", display_name="通報者", password_hash="x",
+                       email_confirmed_at=datetime.now(UTC))
+        db.session.add_all([*categories, *users, moderator, flagger])
         db.session.flush()
         services.grant_role(None, moderator, Role.MODERATOR)
         db.session.commit()
         world.process_id, world.department_id = process.id, department.id
         world.category_ids = [c.id for c in categories]
         world.user_ids = [u.id for u in users]
-        world.resident_id, world.moderator_id = users[0].id, moderator.id
+        world.resident_id, world.moderator_id, world.flagger_id = users[0].id, moderator.id, flagger.id
     return world
 
 
@@ -210,7 +213,7 @@ def seed_cases(app, world: World, count: int) -> None:
     from participation.proposals.models import Comment, Proposal
 
     with app.test_request_context("/"):
-        flagger = db.session.get(User, world.user_ids[1])
+        flagger = db.session.get(User, world.flagger_id)
         third = count // 3
         targets = [("proposals", i) for i in db.session.scalars(
             db.select(Proposal.id).where(Proposal.state == "published").order_by(Proposal.id.desc()).limit(third))]

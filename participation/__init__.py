@@ -58,6 +58,9 @@ def create_app(config: Any = None) -> Flask:
 
     register_error_handlers(app)
     actions.init_app(app)
+    from .core import counts
+
+    counts.init_app(app)  # row counts kept with the rows (registered users, survey responses)
     blocking.init_app(app)
     site.init_app(app)
     pages.init_app(app)
@@ -124,6 +127,7 @@ MODEL_MODULES = (
     "participation.proposals.models",
     "participation.issues.models",
     "participation.issues.tallies",
+    "participation.core.counts",
     "participation.moderation.models",
     "participation.alerts.models",
     "participation.meetings.models",

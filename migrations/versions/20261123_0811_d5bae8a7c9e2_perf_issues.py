@@ -1,4 +1,4 @@
-"""perf issues: street issue counters and monthly response-time aggregates, filled from the rows
+"""perf issues: street issue counters, monthly response-time aggregates and row counts, filled from the rows
 
 Revision ID: d5bae8a7c9e2
 Revises: c4a9e7f6b8d1
@@ -46,7 +46,22 @@ def upgrade():
       for name in MONTH_FIELDS],
     sa.PrimaryKeyConstraint('month', 'category_id', 'department_id', name=op.f('pk_issue_monthly'))
     )
+    op.create_table('row_counts',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('key', sa.Integer(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('name', 'key', name=op.f('pk_row_counts'))
+    )
+    with op.batch_alter_table('issues', schema=None) as batch_op:
+        batch_op.create_index('ix_issues_category_created', ['category_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_issues_department_created', ['department_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_issues_area_created', ['area_id', 'created_at'], unique=False)
     _backfill()
+    # core.counts: registered people (not the API keys' service accounts) and responses per survey.
+    op.execute("INSERT INTO row_counts (name, key, n) SELECT 'users', 0, count(*) FROM users "
+               "WHERE email NOT LIKE '%@api.invalid'")
+    op.execute("INSERT INTO row_counts (name, key, n) SELECT 'survey_responses', survey_id, count(*) "
+               "FROM survey_responses GROUP BY survey_id")
 
 
 def _bucket(hours):
@@ -134,5 +149,10 @@ def _backfill():
 
 
 def downgrade():
+    with op.batch_alter_table('issues', schema=None) as batch_op:
+        batch_op.drop_index('ix_issues_area_created')
+        batch_op.drop_index('ix_issues_department_created')
+        batch_op.drop_index('ix_issues_category_created')
+    op.drop_table('row_counts')
     op.drop_table('issue_monthly')
     op.drop_table('issue_counts')

@@ -27,8 +27,9 @@ ROLE_CHOICES = [
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validate_choice=False, validators=[InputRequired()])
     department = SelectField(_l("Department (officials)"), validate_choice=False, validators=[Optional()])
-    process_id = SelectField(_l("Process (facilitators and moderators)"), validate_choice=False, validators=[Optional()],
-                          description=_l("Leave at \"All processes\" for a facilitator or moderator of everything."))
+    process_id = SelectField(_l("Process (facilitators and moderators)"), validate_choice=False,
+                             validators=[Optional()],
+                             description=_l("Leave at \"All processes\" for a facilitator or moderator of everything."))
 
 
 class DepartmentForm(FlaskForm):

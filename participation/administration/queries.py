@@ -95,6 +95,7 @@ def department_members(department: Department) -> list[User]:
 
 
 def member_counts() -> dict[int, int]:
-    return dict(db.session.execute(
+    rows = db.session.execute(
         select(RoleAssignment.department_id, func.count(RoleAssignment.id))
-        .where(RoleAssignment.role == Role.OFFICIAL).group_by(RoleAssignment.department_id)).all())
+        .where(RoleAssignment.role == Role.OFFICIAL).group_by(RoleAssignment.department_id)).all()
+    return {department_id: count for department_id, count in rows if department_id is not None}

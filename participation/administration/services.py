@@ -94,7 +94,7 @@ def add_member(actor: Actor, department: Department, email: str) -> RoleAssignme
     user = services.find_user_by_email(email)
     if user is None:
         raise NotFound(_l("No account has this e-mail address."), field="email")
-    return services.grant_role(actor, user, Role.OFFICIAL, department=department)  # type: ignore[arg-type]
+    return services.grant_role(actor, user, Role.OFFICIAL, department=department)
 
 
 def grant(actor: Actor, user: User, role: str, *, department_id: int | None = None,
@@ -116,7 +116,7 @@ def grant(actor: Actor, user: User, role: str, *, department_id: int | None = No
             process_id = None
         elif db.session.get(Process, process_id) is None:
             raise InvalidInput(_l("Unknown process."), field="process")
-    return services.grant_role(actor, user, role_value, department=department,  # type: ignore[arg-type]
+    return services.grant_role(actor, user, role_value, department=department,
                                process_id=process_id)
 
 
@@ -125,7 +125,7 @@ def revoke(actor: Actor, user: User, assignment_id: int) -> None:
     assignment = db.session.get(RoleAssignment, assignment_id)
     if assignment is None or assignment.user_id != user.id:
         raise NotFound(_l("This role assignment does not exist."))
-    services.revoke_assignment(actor, assignment)  # type: ignore[arg-type]
+    services.revoke_assignment(actor, assignment)
 
 
 def resend_confirmation(actor: Actor, user: User) -> None:

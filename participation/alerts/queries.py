@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from ..core.registry import registry
 from ..core.services import parse_id
 from ..core.types import Actor
 from ..extensions import db
+from ..places import lookup
 from ..processes.queries import get_process, list_public_processes
 from .models import RADII, AlertEvent, AlertKind, AlertSubscription, EventKind
 
@@ -77,12 +78,22 @@ def get_process_id(raw: Any) -> int:
     return process_id
 
 
+def near_words(distance: str, lat: float | None, lon: float | None) -> str:
+    """"New street issue reports within 500 m of Naka-machi 2-chome, Nishi-ku, …": the town from the
+    gazetteer (places.lookup), the coordinates only where it knows no town."""
+    town = lookup.reverse(lat, lon)
+    if town is not None:
+        return _("New street issue reports within %(distance)s of %(place)s", distance=distance,
+                 place=town.full_name(str(get_locale() or "ja")))
+    return _("New street issue reports within %(distance)s of %(lat).5f, %(lon).5f",
+             distance=distance, lat=lat, lon=lon)
+
+
 def describe(sub: AlertSubscription, lang: str | None = None) -> str:
     """What the alert is about, in words ("new reports within 500 m of 35.6580, 139.7016")."""
     def words() -> str:
         if sub.kind is AlertKind.NEAR:
-            return _("New street issue reports within %(distance)s of %(lat).5f, %(lon).5f",
-                     distance=distance_label(sub.radius_m or 0), lat=sub.latitude, lon=sub.longitude)
+            return near_words(distance_label(sub.radius_m or 0), sub.latitude, sub.longitude)
         if sub.kind is AlertKind.AREA:
             return _("New street issue reports in %(ward)s", ward=_name("areas", sub.area_id) or "")
         if sub.kind is AlertKind.CATEGORY:

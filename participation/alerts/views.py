@@ -128,8 +128,7 @@ def near_feed():
         abort(400)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or radius not in RADII:
         abort(400)
-    title = _("New street issue reports within %(distance)s of %(lat).5f, %(lon).5f",
-              distance=queries.distance_label(radius), lat=lat, lon=lon)
+    title = queries.near_words(queries.distance_label(radius), lat, lon)
     return feeds.atom(title, queries.near_feed(lat, lon, radius))
 
 
@@ -166,8 +165,7 @@ def feed_links() -> list[tuple[str, str]]:
         issue_id = parse_id(args.get("issue_id"))
         event = queries.issue_place(issue_id) if issue_id else None
         if event is not None:
-            links.append((_("New street issue reports within %(distance)s of %(lat).5f, %(lon).5f",
-                            distance="500 m", lat=event[0], lon=event[1]),
+            links.append((queries.near_words("500 m", event[0], event[1]),
                           url_for("alerts.near_feed", lat=f"{event[0]:.5f}", lon=f"{event[1]:.5f}", radius=500)))
         return links
     if endpoint == "processes.detail" and args.get("slug"):

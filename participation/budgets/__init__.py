@@ -11,6 +11,9 @@ def init_app(app: Flask) -> None:
     from . import personal_data
 
     personal_data.init_app(app)  # download my data, delete my account, public profile
+    from . import activity
+
+    activity.init_app(app)  # /account/activity
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import register_notification_kind

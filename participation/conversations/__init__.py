@@ -16,12 +16,17 @@ def init_app(app: Flask) -> None:
     from . import personal_data
 
     personal_data.init_app(app)  # download my data, delete my account, public profile
+    from . import activity
+
+    activity.init_app(app)  # /account/activity
+    from sqlalchemy.orm import joinedload
+
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
     from . import admin, jobs, permissions
     from .cli import conversations_cli
-    from .models import Statement
+    from .models import Conversation, Statement
     from .views import bp
 
     assert admin.bp is bp and jobs.recompute_conversation  # staff pages share the blueprint; tasks known
@@ -45,7 +50,8 @@ def init_app(app: Flask) -> None:
         Statement, _l("Statement in a conversation"), lambda o: o.conversation.process_id, lambda o: o.author_id,
         lambda o: url_for("conversations.detail", slug=o.conversation.process.slug,
                           conversation_id=o.conversation_id, statement=o.id),
-        lambda o: o.text, Statement.author_id, readable=permissions.can_read_statement))
+        lambda o: o.text, Statement.author_id, readable=permissions.can_read_statement,
+        load_options=(joinedload(Statement.conversation).joinedload(Conversation.process).lazyload("*"),)))
     from .kpi import facts as kpi_facts
 
     signals.kpi_facts.connect(kpi_facts, sender=app, weak=False)

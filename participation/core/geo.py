@@ -51,8 +51,10 @@ def clean_location(latitude, longitude, *, required: bool = False) -> tuple[floa
             raise InvalidInput(_l("Please choose the place on the map or enter its latitude and longitude."),
                                field="latitude")
         return None, None
+    from .forms import halfwidth_number  # 「３５．６５」 typed with a Japanese keyboard reads as 35.65
+
     try:
-        lat, lon = float(latitude), float(longitude)
+        lat, lon = float(halfwidth_number(latitude)), float(halfwidth_number(longitude))
     except (TypeError, ValueError):
         raise InvalidInput(_l("Please give the location as latitude and longitude numbers."),
                            field="latitude") from None

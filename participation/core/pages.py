@@ -15,6 +15,7 @@ from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model, db
@@ -95,6 +96,18 @@ def published(slug: str) -> SitePageVersion | None:
         SitePageVersion.page_id == page.id, SitePageVersion.version == page.current_version))
 
 
+def published_site_pages() -> list[tuple[str, object]]:
+    """(slug, title) of the published fixed pages, for the footer (one query per request)."""
+    if "published_site_pages" not in g:
+        try:
+            slugs = set(db.session.scalars(select(SitePage.slug).where(SitePage.current_version > 0)))
+        except SQLAlchemyError:  # no database: an error page still renders
+            db.session.rollback()
+            slugs = set()
+        g.published_site_pages = [(slug, label) for slug, label in PAGES.items() if slug in slugs]
+    return g.published_site_pages
+
+
 def versions(slug: str) -> list[SitePageVersion]:
     page = get_page(slug)
     if page is None:
@@ -169,6 +182,7 @@ def publish_version(actor: Actor, slug: str, title: Translated, body: Translated
                               author_id=getattr(actor, "id", None))
     db.session.add(version)
     db.session.flush()
+    g.pop("published_site_pages", None)
     audit.record(actor, "page.publish", page, after={"slug": slug, "version": page.current_version})
     return version
 
@@ -210,3 +224,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.before_request(require_acceptance)
+    app.add_template_global(published_site_pages)

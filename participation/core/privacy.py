@@ -254,9 +254,8 @@ def erase_account(actor: Actor, user: User, *, password: str | None = None,
 def _tally_consents(user: User) -> None:
     from .pages import PolicyAcceptance
 
-    kept: list[tuple[str, int]] = list(db.session.execute(
-        select(PolicyAcceptance.slug, PolicyAcceptance.version)
-        .where(PolicyAcceptance.user_id == user.id)).tuples())
+    kept: list[tuple[str, int]] = [(slug, version) for slug, version in db.session.execute(
+        select(PolicyAcceptance.slug, PolicyAcceptance.version).where(PolicyAcceptance.user_id == user.id))]
     kept += [(kind.value, 0) for kind in consents_of(user)]
     for kind, version in kept:
         row = db.session.scalar(select(ConsentTally).where(ConsentTally.kind == kind,

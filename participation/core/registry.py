@@ -41,6 +41,9 @@ class ModerationTarget:
     # may this person see the item at all (a draft process, a statement waiting for review)?
     # Nobody can flag what they cannot see.
     readable: Callable[[Any, Any], bool] | None = None
+    # loader options (e.g. `joinedload(Statement.conversation)`) for loading many items at once, so
+    # that `url`/`excerpt` of a whole moderation queue read nothing more from the database
+    load_options: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Registry:
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     moderation_targets: dict[str, ModerationTarget] = field(default_factory=dict)
     upload_owners: dict[str, UploadOwner] = field(default_factory=dict)
+    row_counts: dict[str, Any] = field(default_factory=dict)  # core.counts.RowCount by name
 
 
 def init_app(app: Flask) -> None:

@@ -206,8 +206,10 @@ SERVICE_ACCOUNT_DOMAIN = "@api.invalid"  # accounts that file reports for an API
 
 
 def count_users() -> int:
-    """Registered residents, not counting the API keys' service accounts."""
-    return db.session.scalar(select(func.count(User.id)).where(User.email.not_like(f"%{SERVICE_ACCOUNT_DOMAIN}"))) or 0
+    """Registered residents, not counting the API keys' service accounts (kept by core.counts)."""
+    from .counts import total
+
+    return total("users")
 
 
 MAX_ID = 2**31 - 1

@@ -57,7 +57,8 @@ home_blocks = _signals.signal("home-blocks")
 home_figures = _signals.signal("home-figures")
 #: process page figures: (app, process) -> list[(label, number)]
 process_figures = _signals.signal("process-figures")
-#: what a resident can do now in a process: (app, process, user) -> list[(label, url)]
+#: what a resident can do now in a process: (app, process, user) -> list[(label, url)]; an item
+#: (label, url, "done") is something this resident already did (shown as done, not as a call to act)
 process_actions = _signals.signal("process-actions")
 #: sections of the process administration page: (app, process) -> Block | None
 process_admin_blocks = _signals.signal("process-admin-blocks")
@@ -90,7 +91,9 @@ personal_data_export = _signals.signal("personal-data-export")
 #: under "deleted user"): (app, user=...) -> None
 personal_data_erase = _signals.signal("personal-data-erase")
 #: `/account/activity`: a person's own items with their current state:
-#: (app, user=...) -> list[dict] with kind (translated), title, state (translated), url, created_at | None
+#: (app, user=..., limit=...) -> list[dict] with kind (translated), title, state (translated), url,
+#: created_at | None, and optionally process (its title); each receiver returns at most `limit` newest
+#: items per kind (default core.activity.LIMIT when the caller gives none)
 account_activity = _signals.signal("account-activity")
 #: public profile `/users/<id>`: a person's public items: (app, user=...) -> list[dict] like account_activity
 public_profile_items = _signals.signal("public-profile-items")

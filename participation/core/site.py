@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import Flask, current_app, g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model, db
@@ -141,7 +142,11 @@ DEFAULTS: dict[str, Any] = {"PROPOSAL_EDIT_MINUTES": 15, "MODERATION_HIDE_THRESH
 def _stored() -> dict[str, Any]:
     cached = g.get("_site_settings")
     if cached is None:
-        cached = dict(db.session.execute(select(SiteSetting.name, SiteSetting.value)).all())
+        try:
+            cached = dict(db.session.execute(select(SiteSetting.name, SiteSetting.value)).all())
+        except SQLAlchemyError:  # no database (yet): an error page still renders, with the config
+            db.session.rollback()
+            cached = {}
         g._site_settings = cached
     return cached
 

@@ -68,6 +68,11 @@ def decimal_html(value: Any, fmt: str | None = None) -> Markup:
     return _num_tag(format_decimal(value, fmt))
 
 
+def name_html(value: Any) -> Markup | str:
+    """A person's name kept on one line when it fits (site.css: .name)."""
+    return Markup('<span class="name">{}</span>').format(value) if value else ""
+
+
 def percent_html(value: Any) -> Markup:
     """33.3% on one line."""
     return _num_tag(format_decimal(value) + "%")
@@ -86,6 +91,7 @@ def init_templating(app: Flask) -> None:
         number=number_html,
         decimal=decimal_html,
         percent=percent_html,
+        name=name_html,
         date_text=date_text,
         datetime_text=datetime_text,
         number_text=format_number,

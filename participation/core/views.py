@@ -139,6 +139,20 @@ def account():
     return render_template("account/account.html", form=form, password_form=password_form), status
 
 
+@bp.get("/account/activity")
+@login_required
+def activity():
+    """What I did across processes, with its current state, newest first."""
+    from flask import abort
+
+    from . import activity as my_activity
+
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6:
+        abort(400, description=_("The page number must be a whole number."))
+    return render_template("account/activity.html", activity=my_activity.page_of(current_user, int(raw)))
+
+
 @bp.post("/account/language")
 @allowed_when_blocked
 def set_language():

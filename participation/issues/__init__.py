@@ -7,6 +7,17 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
 
+def _status_change(data: dict) -> dict:
+    """A status notification says the new status and the official's note."""
+    from .models import STATUS_LABELS, Status
+
+    try:
+        status = str(STATUS_LABELS[Status(data.get("status"))])
+    except ValueError:
+        status = str(data.get("status") or "")
+    return {**data, "status": status, "note": data.get("note") or "—"}
+
+
 def init_app(app: Flask) -> None:
     from . import personal_data
 
@@ -14,7 +25,7 @@ def init_app(app: Flask) -> None:
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
-    from . import audit_texts, permissions, triage_views
+    from . import activity, audit_texts, permissions, triage_views
     from .cli import areas_cli
     from .models import Issue, IssueUpdate
     from .views import bp
@@ -25,6 +36,7 @@ def init_app(app: Flask) -> None:
     signals.admin_sections.connect(admin.admin_sections, sender=app, weak=False)
     app.register_blueprint(bp)
     audit_texts.init_app(app)
+    activity.init_app(app)  # /account/activity
     app.cli.add_command(areas_cli)
     expose_predicates(app, permissions)
     signals.home_blocks.connect(_home_block, sender=app, weak=False)
@@ -35,8 +47,8 @@ def init_app(app: Flask) -> None:
 
     tallies.install()
     register_notification_kind(
-        app, "issue.status", _l("The status of “%(title)s” changed."),
-        lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline")
+        app, "issue.status", _l("“%(title)s” is now %(status)s. The city's note: %(note)s"),
+        lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline", _status_change)
     register_notification_kind(
         app, "issue.updated", _l("New update on “%(title)s”."),
         lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline")

@@ -14,7 +14,7 @@ from ..core import clock, uploads
 from ..core.models import Department, User
 from ..extensions import db
 from .areas import area_at, import_areas, responsible_department
-from .models import Area, Category, Issue, IssuePhoto, IssueUpdate, ResponseTemplate, Status
+from .models import Area, Category, Issue, IssueNote, IssuePhoto, IssueUpdate, ResponseTemplate, Status
 
 WARDS = Path(__file__).parent / "data" / "wards.geojson"
 
@@ -69,6 +69,10 @@ def _photo(seed: int) -> bytes:
     return out.getvalue()
 
 
+def official_roads(official: User) -> int | None:
+    return next(iter(sorted(official.department_ids)), None)
+
+
 def seed() -> str | None:
     departments = {d.code: d for d in db.session.scalars(select(Department))}
     if "roads" not in departments:
@@ -78,7 +82,8 @@ def seed() -> str | None:
     for position, (code, ja, en, gja, gen, dept) in enumerate(CATEGORIES):
         if db.session.scalar(select(Category).where(Category.code == code)) is None:
             db.session.add(Category(code=code, name={"ja": ja, "en": en}, group={"ja": gja, "en": gen},
-                                    department_id=departments[dept].id, position=position))
+                                    department_id=departments[dept].id, position=position,
+                                    target_days=5 if dept == "roads" else 10))  # working days
     db.session.flush()
     if not db.session.scalar(select(func.count(ResponseTemplate.id))):
         db.session.add_all([
@@ -134,4 +139,11 @@ def seed() -> str | None:
                                        new_status=status, created_at=when))
         made.setdefault(code, issue)
     db.session.flush()
+    first_open = next((i for i in made.values() if i.status is Status.OPEN and i.department_id == official_roads(
+        official)), None)
+    if first_open is not None:  # triage: an assignment and an internal note (staff only)
+        first_open.assignee_id = official.id
+        db.session.add(IssueNote(issue_id=first_open.id, author_id=official.id,
+                                 text="業者に見積りを依頼済み。来週の現地確認で補修日を決める。"))
+        db.session.flush()
     return f"Street issues: {len(ISSUES)} reports in every status, 4 wards, {len(CATEGORIES)} categories."

@@ -148,6 +148,10 @@ class Issue(Model):
         Index("ix_issues_department_status_created", "department_id", "status", "created_at"),
         Index("ix_issues_created", "created_at"),
         Index("ix_issues_closed_at", "closed_at"),
+        # the list filtered by category, department or area, newest first, without sorting them all
+        Index("ix_issues_category_created", "category_id", "created_at"),
+        Index("ix_issues_department_created", "department_id", "created_at"),
+        Index("ix_issues_area_created", "area_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

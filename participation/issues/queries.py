@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from ..core import clock, geo
 from ..core.errors import InvalidInput, NotFound, PermissionDenied

@@ -187,10 +187,9 @@ def _upsert(connection: Any, table: Table, key_names: tuple[str, ...], rows: lis
     """Add each row's values to the stored row of its key, creating it when missing, atomically."""
     if not rows:
         return
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert: Any = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     for row in rows:
         statement = insert(table).values(**row)
         updates = {name: table.c[name] + statement.excluded[name] for name in row if name not in key_names}
@@ -215,8 +214,12 @@ _COLUMNS = [Issue.__table__.c[name] for name in ("id", *TRACKED)]
 _INFO = "issue_tallies_before"
 
 
+def _state(obj: Any) -> Any:
+    return inspect(obj)
+
+
 def _changed(issue: Issue) -> bool:
-    state = inspect(issue)
+    state: Any = inspect(issue)
     return any(state.attrs[name].history.has_changes() for name in TRACKED)
 
 
@@ -225,7 +228,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     changed = [o.id for o in session.dirty if isinstance(o, Issue) and o.id is not None and _changed(o)]
     deleted = [o.id for o in session.deleted if isinstance(o, Issue) and o.id is not None]
     targets = [(type(o), o.id) for o in session.dirty if isinstance(o, Category | Department)
-               and inspect(o).attrs["target_days"].history.has_changes()]
+               and _state(o).attrs["target_days"].history.has_changes()]
     areas = [o.id for o in session.deleted if isinstance(o, Area) and o.id is not None]
     if not (changed or deleted or targets or areas or any(isinstance(o, Issue) for o in session.new)):
         return

@@ -57,7 +57,9 @@ def count_issues(*, closed_after: datetime | None = None, group: str | None = No
         early += [c for c, v in ((Issue.category_id == category_id, category_id),
                                  (Issue.department_id == department_id, department_id),
                                  (Issue.area_id == area_id, area_id)) if v]
-        total -= db.session.scalar(select(func.count(Issue.id)).where(*early)) or 0
+        # the closing-time index: at most part of one month of closures, whatever the other filters
+        query = select(func.count(Issue.id)).where(*early).with_hint(Issue, "INDEXED BY ix_issues_closed_at", "sqlite")
+        total -= db.session.scalar(query) or 0
     return int(total)
 
 

@@ -194,6 +194,9 @@ def _act(issue, action, success: str, forms: dict | None = None):
         action()
     except ServiceError as exc:
         db.session.rollback()
+        if forms and "status" in forms:  # an official's status change: the refusal shows inside that form
+            attach_error(forms["status"], exc)
+            return _page(issue, status=exc.status_code, forms=forms)
         return _page(issue, status=exc.status_code, error=str(exc.message), forms=forms)
     flash(success, "success")
     return redirect(url_for("issues.detail", issue_id=issue.id) + "#timeline")

@@ -11,6 +11,18 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
 
+def _hidden_pending_review(target_type: str, target_id: int) -> bool:
+    """Hidden automatically when enough residents reported it, and no moderator has decided yet."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from .models import Case, CaseState
+
+    return bool(db.session.scalar(select(Case.id).where(
+        Case.target_type == target_type, Case.target_id == target_id, Case.state == CaseState.HIDDEN,
+        Case.decided_by_id.is_(None))))
+
+
 def init_app(app: Flask) -> None:
     from . import personal_data
 
@@ -26,6 +38,12 @@ def init_app(app: Flask) -> None:
 
     signals.admin_sections.connect(_admin_sections, sender=app, weak=False)
     expose_predicates(app, permissions)
+    register_notification_kind(
+        app, "moderation.auto_hidden",
+        _l("Something you wrote was hidden automatically after several reports, until a moderator reviews it "
+           "(reason: %(reason)s)."),
+        lambda n: url_for("moderation.transparency"), _reason_label)
+    app.jinja_env.globals["hidden_pending_review"] = _hidden_pending_review
     register_notification_kind(
         app, "moderation.hidden", _l("A moderator hid something you wrote (reason: %(reason)s)."),
         lambda n: url_for("moderation.transparency"), _reason_label)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..core.models import Role
 from ..core.permissions import (
     can_post,
     can_read,
@@ -29,6 +30,16 @@ def can_moderate_case(user: Actor, case: Case) -> bool:
     if case.process_id is None:
         return is_global_moderator(user)
     return is_moderator(user, case.process_id)
+
+
+def moderated_processes(user: Actor) -> set[int] | None:
+    """The scope of `can_moderate_case`, computed once for a whole queue: None when the user moderates
+    everything (global moderators and admins), else the ids of the processes they moderate."""
+    if is_global_moderator(user):
+        return None
+    if not is_moderator(user) or user is None:
+        return set()
+    return {a.process_id for a in user.roles if a.role == Role.MODERATOR and a.process_id is not None}
 
 
 def can_view_queue(user: Actor) -> bool:

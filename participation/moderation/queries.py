@@ -1,10 +1,13 @@
 """Reading moderation: cases, the queue with each case in context, blocked users, transparency figures."""
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.errors import NotFound
 from ..core.models import User
@@ -13,6 +16,8 @@ from ..core.types import Actor
 from ..extensions import db
 from . import permissions
 from .models import Block, Case, CaseState, Flag, Reason
+
+QUEUE_LIMIT = 500
 
 
 def targets() -> dict[str, ModerationTarget]:
@@ -28,23 +33,57 @@ def get_case(case_id: int) -> Case:
 
 
 def queue(moderator: Actor, *, include_done: bool = False) -> list[Case]:
+    """The cases this moderator may decide (their scope computed once, applied in the query)."""
     states = [CaseState.PENDING, CaseState.HIDDEN]
     query = select(Case).order_by(Case.reviewed, Case.flag_count.desc(), Case.updated_at.desc())
     if not include_done:
         query = query.where(Case.state.in_(states), Case.reviewed.is_(False))
-    return [c for c in db.session.scalars(query.limit(500)) if permissions.can_moderate_case(moderator, c)]
+    scope = permissions.moderated_processes(moderator)
+    if scope is not None:
+        query = query.where(Case.process_id.in_(scope) if scope else false())
+    return list(db.session.scalars(query.limit(QUEUE_LIMIT)))
 
 
 def describe(case: Case) -> dict:
     """What the queue shows for a case: the item in context, with its flags."""
-    spec = targets()[case.target_type]
-    obj = db.session.get(spec.model, case.target_id)
-    flags = list(db.session.scalars(select(Flag).where(Flag.target_type == case.target_type,
-                                                       Flag.target_id == case.target_id).order_by(Flag.id)))
-    return {"case": case, "label": spec.label, "hideable": spec.hideable,
-            "excerpt": spec.excerpt(obj) if obj else "",
-            "url": spec.url(obj) if obj else "#", "flags": flags,
-            "author": db.session.get(User, case.author_id) if case.author_id else None}
+    return describe_all([case])[0]
+
+
+def describe_all(cases: list[Case]) -> list[dict]:
+    """`describe` for a whole queue in a constant number of queries: the items of each kind in one
+    query (with the kind's `load_options`), every flag in one, every author in one."""
+    specs = targets()
+    ids: dict[str, set[int]] = defaultdict(set)
+    for case in cases:
+        ids[case.target_type].add(case.target_id)
+    items: dict[tuple[str, int], Any] = {}
+    for target_type, wanted in ids.items():
+        spec = specs[target_type]
+        query = select(spec.model).where(spec.model.id.in_(wanted)).options(lazyload("*"), *spec.load_options)
+        items.update(((target_type, obj.id), obj) for obj in db.session.scalars(query).unique())
+    flags: dict[tuple[str, int], list[Flag]] = defaultdict(list)
+    if ids:
+        for flag in db.session.scalars(select(Flag).options(lazyload(Flag.user)).where(or_(*(
+                and_(Flag.target_type == t, Flag.target_id.in_(wanted)) for t, wanted in ids.items())))
+                .order_by(Flag.id)):
+            flags[(flag.target_type, flag.target_id)].append(flag)
+    # Authors and flaggers in one query.
+    users = {obj.id: obj for obj in items.values() if isinstance(obj, User)}  # flagged accounts
+    people = {c.author_id for c in cases if c.author_id} | {f.user_id for fs in flags.values() for f in fs}
+    if people - set(users):
+        users.update((u.id, u) for u in db.session.scalars(
+            select(User).options(lazyload("*")).where(User.id.in_(people - set(users)))))
+    for flag in (f for fs in flags.values() for f in fs):
+        set_committed_value(flag, "user", users.get(flag.user_id))  # kept with the flag, no query later
+    authors = users
+    described = []
+    for case in cases:
+        spec, obj = specs[case.target_type], items.get((case.target_type, case.target_id))
+        described.append({"case": case, "label": spec.label, "hideable": spec.hideable,
+                          "excerpt": spec.excerpt(obj) if obj else "", "url": spec.url(obj) if obj else "#",
+                          "flags": flags[(case.target_type, case.target_id)],
+                          "author": authors.get(case.author_id) if case.author_id else None})
+    return described
 
 
 def get_user(user_id: int) -> User:

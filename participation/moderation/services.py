@@ -93,7 +93,7 @@ def flag(user: User, target_type: str, target_id: Any, reason: str, details: str
         top = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[0][0]
         case.state, case.reason, case.hidden_at = CaseState.HIDDEN, top, clock.now()
         _set_hidden(target_type, obj, top)
-        _notify_author(case, "moderation.hidden", top)
+        _notify_author(case, "moderation.auto_hidden", top)
     if case.state in (CaseState.DISMISSED, CaseState.RESTORED):
         case.state = CaseState.PENDING  # new flags after a decision go back to the queue
     db.session.flush()

@@ -56,7 +56,7 @@ def queue():
     if not permissions.can_view_queue(current_user):
         abort(403, description=_l("The moderation queue is for moderators."))
     cases = queries.queue(current_user, include_done=request.args.get("all") == "1")
-    return render_template("moderation/queue.html", items=[queries.describe(c) for c in cases],
+    return render_template("moderation/queue.html", items=queries.describe_all(cases),
                            form=DecisionForm(formdata=None))
 
 

@@ -19,11 +19,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from scipy.spatial import cKDTree
 from sqlalchemy import case, func, or_, select
 
 from ..core.i18n import current_language
@@ -172,6 +170,9 @@ def _build(token: str | None) -> _Index:
     cities = sorted({normalize.key(t.city_ja) for t in towns if t.city_ja}, key=len, reverse=True)
     if not points:
         return _Index(token, city_keys=tuple(cities))
+    import numpy as np  # numpy and scipy load only once a gazetteer is imported and a name is asked for
+    from scipy.spatial import cKDTree
+
     array = np.array([(p[0], p[1]) for p in points], dtype=float)
     scale = math.cos(math.radians(float(array[:, 0].mean())))
     array[:, 1] *= scale

@@ -66,7 +66,7 @@ def process_figures(process: Process) -> list[tuple[str, int]]:
     return signals.collect_lists(signals.process_figures, process=process)
 
 
-def calls_to_action(process: Process, user: Actor) -> list[tuple[str, str]]:
+def calls_to_action(process: Process, user: Actor) -> list[tuple[str, ...]]:
     """What the user can do now in this process, from every feature (`signals.process_actions`)."""
     return signals.collect_lists(signals.process_actions, process=process, user=user)
 

@@ -7,10 +7,24 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
 
+def _answer_state(data: dict) -> dict:
+    """An answer notification says the answer's state (accepted, rejected, evaluating)."""
+    from .models import STATE_LABELS, State
+
+    try:
+        state = str(STATE_LABELS[State(data.get("state"))])
+    except ValueError:
+        state = str(data.get("state") or "")
+    return {**data, "state": state}
+
+
 def init_app(app: Flask) -> None:
     from . import personal_data
 
     personal_data.init_app(app)  # download my data, delete my account, public profile
+    from . import activity
+
+    activity.init_app(app)  # /account/activity
     from ..core import signals
     from ..core.features import expose_predicates
     from ..core.registry import ModerationTarget, register_moderation_target, register_notification_kind
@@ -24,17 +38,17 @@ def init_app(app: Flask) -> None:
     signals.process_actions.connect(_actions, sender=app, weak=False)
     signals.seed_demo.connect(_seed, sender=app, weak=False)
     signals.process_proposals.connect(_process_proposals, sender=app, weak=False)
-    signals.content_visibility_changed.connect(_visibility_changed, sender=app, weak=False)
     signals.rebuild_counters.connect(_rebuild_counters, sender=app, weak=False)
-    from .search import listen
+    from . import counters, search
 
-    listen()  # keep the search index current on every ORM write
+    counters.listen()  # counters and comment HTML follow every ORM write (hiding included)
+    search.listen()  # so does the search index
     register_notification_kind(
         app, "proposal.commented", _l("New comment on the proposal “%(title)s”."),
         lambda n: url_for("proposals.detail", proposal_id=n.target_id) + "#comments")
     register_notification_kind(
-        app, "proposal.answered", _l("The city answered the proposal “%(title)s”."),
-        lambda n: url_for("proposals.detail", proposal_id=n.target_id) + "#answer")
+        app, "proposal.answered", _l("The city answered the proposal “%(title)s”: %(state)s."),
+        lambda n: url_for("proposals.detail", proposal_id=n.target_id) + "#answer", _answer_state)
     register_moderation_target(app, "proposals", ModerationTarget(
         Proposal, _l("Proposal"), lambda o: o.process_id, lambda o: o.author_id,
         lambda o: url_for("proposals.detail", proposal_id=o.id), lambda o: f"{o.title}\n{o.body}",
@@ -72,15 +86,6 @@ def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:
     comments = sum(c for _n, _s, c in found.values())
     return [(str(_l("Number of proposals")), proposals), (str(_l("Number of supports")), supports),
             (str(_l("Number of comments")), comments)]
-
-
-def _visibility_changed(app: Any, *, target_type: str, item: Any, **_: Any) -> None:
-    from . import comment_services, counters
-
-    if target_type == "proposals":
-        counters.visibility_changed(item)
-    elif target_type == "proposal_comments":
-        comment_services.comment_visibility_changed(item)
 
 
 def _rebuild_counters(app: Any, **_: Any) -> str:

@@ -1,9 +1,9 @@
 """Comments: add (or reply), edit, delete (the author's deletion anonymises), vote.
 
-A comment's HTML is rendered once when it is written (`body_html`). The proposal's
-`comments_count` (comments the public sees: neither deleted nor hidden) is recomputed from the rows
-under the proposal's row lock, and the process counters follow (`counters.py`); a top-level
-comment's `replies_count` grows with each reply in one atomic UPDATE."""
+A comment's HTML is rendered once when it is written (`body_html`, by a mapper event in
+`counters.py`). The proposal's `comments_count` (comments the public sees: neither deleted nor
+hidden) and the process counters follow every comment write under the proposal's row lock
+(`counters.py`); a top-level comment's `replies_count` grows with each reply in one atomic UPDATE."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core import clock, notifications
 from ..core.errors import Conflict, InvalidInput, PermissionDenied
 from ..core.models import User
-from ..core.sanitize import clean_text, resident_html
+from ..core.sanitize import clean_text
 from ..core.services import ensure_can_post, lock_row
 from ..core.types import Actor
 from ..extensions import db
@@ -44,23 +44,17 @@ def _clean_comment(body: str | None) -> str:
 
 
 def recount_comments(proposal: Proposal) -> None:
-    """Deleted and hidden comments do not count; recomputed from the rows, like the supports.
-    The caller holds the proposal's row lock (`counters.track`)."""
-    db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(
-        comments_count=select(func.count(Comment.id)).where(
-            Comment.proposal_id == proposal.id, Comment.deleted_at.is_(None),
-            Comment.hidden_at.is_(None)).scalar_subquery()))
+    """Deleted and hidden comments do not count. The count follows every comment write (mapper
+    events in `counters.py`); this re-reads it."""
+    db.session.flush()
     db.session.refresh(proposal, ["comments_count"])
 
 
 def comment_visibility_changed(comment: Comment) -> None:
-    """A moderator hid or restored a comment: the proposal's count and the counters follow."""
+    """A moderator hid or restored a comment: the counts followed at the flush; re-read them."""
     proposal = db.session.get(Proposal, comment.proposal_id)
-    if proposal is None:
-        return
-    before = counters.track(proposal)
-    recount_comments(proposal)
-    counters.settle(proposal, before)
+    if proposal is not None:
+        recount_comments(proposal)
 
 
 def add_comment(user: User, proposal: Proposal, body: str, alignment: int = 0,
@@ -84,17 +78,14 @@ def add_comment(user: User, proposal: Proposal, body: str, alignment: int = 0,
             raise InvalidInput(_l("Replies can be nested at most %(n)d levels deep.", n=MAX_COMMENT_DEPTH))
         depth = parent.depth + 1
         root_id = parent.root_id or parent.id
-    before = counters.track(proposal)  # locks the proposal's row
-    comment = Comment(proposal_id=proposal.id, author_id=user.id, parent_id=parent_id, depth=depth,
-                      root_id=root_id if parent_id is not None else None, body=body,
-                      body_html=str(resident_html(body)), alignment=int(position), language=language)
-    db.session.add(comment)
-    db.session.flush()
-    if comment.root_id is not None:
-        db.session.execute(update(Comment).where(Comment.id == comment.root_id).values(
+        # The thread's size first, then the proposal's lock: the order moderators' hiding takes.
+        db.session.execute(update(Comment).where(Comment.id == root_id).values(
             replies_count=Comment.replies_count + 1))
-    recount_comments(proposal)
-    counters.settle(proposal, before)
+    counters.lock(proposal)
+    comment = Comment(proposal_id=proposal.id, author_id=user.id, parent_id=parent_id, depth=depth,
+                      root_id=root_id, body=body, alignment=int(position), language=language)
+    db.session.add(comment)
+    recount_comments(proposal)  # flushes: the comment's HTML is rendered, the counts follow
     notifications.notify_followers(proposal, "proposal.commented",
                                    {"title": proposal.title, "proposal_id": proposal.id},
                                    exclude=user)
@@ -104,8 +95,7 @@ def add_comment(user: User, proposal: Proposal, body: str, alignment: int = 0,
 def edit_comment(user: User, comment: Comment, body: str) -> Comment:
     ensure_can_post(user)
     require_can_edit_comment(user, comment)
-    comment.body = _clean_comment(body)
-    comment.body_html = str(resident_html(comment.body))
+    comment.body = _clean_comment(body)  # its HTML is rendered again at the flush
     comment.edited_at = clock.now()
     db.session.flush()
     return comment
@@ -115,14 +105,11 @@ def delete_comment(user: User, comment: Comment, proposal: Proposal) -> Comment:
     """The author's own deletion anonymises: the text and the name go, the replies stay."""
     if not permissions.can_delete_comment(user, comment):
         raise PermissionDenied(ONLY_AUTHOR_DELETES_COMMENT)
-    before = counters.track(proposal)
+    counters.lock(proposal)
     comment.deleted_at = clock.now()
     comment.body = ""
-    comment.body_html = ""
     comment.author_id = None
-    db.session.flush()
     recount_comments(proposal)
-    counters.settle(proposal, before)
     return comment
 
 

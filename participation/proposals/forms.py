@@ -37,7 +37,7 @@ class ProposalTextForm(FlaskForm):
 
 
 class ProposalForm(ProposalTextForm):
-    address = StringField(_l("Place (optional)"), validators=[
+    address = StringField(_l("Address or landmark"), validators=[
         Optional(), Length(max=ADDRESS_MAX, message=_l("At most %(max)d characters."))],
         description=_l("An address or a landmark, if your proposal concerns a particular place."))
     latitude = StringField(_l("Latitude (optional)"), validators=[Optional(), Length(max=30)],

@@ -181,12 +181,15 @@ def list_proposals(process: Process, user: Actor, *, state: str = "all", sort: s
                    has_next, capped)
 
 
-def geojson(process: Process, bbox: tuple[float, float, float, float] | None, limit: int = 500) -> dict:
+def geojson(process: Process, bbox: tuple[float, float, float, float] | None, limit: int = 500, *,
+            state: str = "all", q: str = "") -> dict:
     """The process's visible proposals with a location, newest first, as a GeoJSON FeatureCollection
-    (`truncated` says whether more than `limit` matched)."""
+    (`truncated` says whether more than `limit` matched); `state` and `q` filter as the list page does."""
+    search = search_condition(q) if q else None
     query = select(Proposal).where(Proposal.process_id == process.id,
                                    Proposal.state != State.WITHDRAWN, Proposal.hidden_at.is_(None),
-                                   Proposal.latitude.is_not(None))
+                                   Proposal.latitude.is_not(None), *_state_conditions(state),
+                                   *([search] if search is not None else []))
     if bbox:
         min_lon, min_lat, max_lon, max_lat = bbox
         query = query.where(Proposal.longitude.between(min_lon, max_lon),

@@ -116,8 +116,7 @@ def submit_proposal(process: Process, author: User, data: dict[str, Any]) -> Pro
     for position, upload in enumerate(uploads.save_images(data.get("images") or [], author)):
         proposal.images.append(ProposalImage(upload=upload, position=position))
     db.session.add(proposal)
-    db.session.flush()
-    counters.added(proposal)
+    db.session.flush()  # the process counters follow (counters.py)
     notifications.follow(author, proposal)
     signals.send(signals.proposal_published, proposal=proposal)
     return proposal
@@ -142,9 +141,9 @@ def withdraw_proposal(user: User, proposal: Proposal) -> Proposal:
     """The author withdraws; the model refuses once the proposal is answered or supported."""
     if not permissions.is_author(user, proposal):
         raise PermissionDenied(ONLY_AUTHOR_WITHDRAWS)
-    before = counters.track(proposal)
+    counters.lock(proposal)
     proposal.withdraw()
-    counters.settle(proposal, before)
+    db.session.flush()
     return proposal
 
 
@@ -207,11 +206,11 @@ def publish(actor: User | None, answer: ProposalAnswer) -> None:
     """Make a recorded answer public (no permission check: callers check). The proposal takes its
     state; followers are notified; `signals.proposal_answered` is sent."""
     proposal = answer.proposal
-    counted = counters.track(proposal)
+    counters.lock(proposal)
     before = proposal.state
     proposal.apply_answer(answer.state)
     answer.published_at = clock.now()
-    counters.settle(proposal, counted)
+    db.session.flush()
     audit.record(actor, "proposal.answer.publish", proposal, before={"state": before},
                  after={"state": proposal.state, "answer_id": answer.id})
     notifications.notify_followers(proposal, "proposal.answered",

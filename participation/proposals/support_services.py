@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, PermissionDenied
@@ -21,11 +21,11 @@ from .queries import support_limit_left
 
 
 def recount_supports(proposal: Proposal) -> None:
-    """The counter is recomputed from the rows in the same statement: it cannot drift."""
-    db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(
-        supports_count=select(func.count(Support.id)).where(Support.proposal_id == proposal.id)
-        .scalar_subquery()))
-    db.session.refresh(proposal, ["supports_count"])
+    """The count is recomputed from the rows under the proposal's row lock (`counters.lock`): it
+    cannot drift; the process counters follow when it is flushed."""
+    proposal.supports_count = db.session.scalar(
+        select(func.count(Support.id)).where(Support.proposal_id == proposal.id)) or 0
+    db.session.flush()
 
 
 def support(user: User, proposal: Proposal) -> Proposal:
@@ -40,7 +40,7 @@ def support(user: User, proposal: Proposal) -> Proposal:
     if db.session.scalar(select(Support.id).where(Support.proposal_id == proposal.id,
                                                   Support.user_id == user.id)) is not None:
         raise Conflict(_l("You already support this proposal."))
-    before = counters.track(proposal)  # locks the proposal's row
+    counters.lock(proposal)
     if process.support_limit:
         lock_row(User, user.id)  # one resident's supports are counted one at a time
     if support_limit_left(process, user) == 0:
@@ -53,18 +53,16 @@ def support(user: User, proposal: Proposal) -> Proposal:
     except IntegrityError:
         raise Conflict(_l("You already support this proposal.")) from None
     recount_supports(proposal)
-    counters.settle(proposal, before)
     return proposal
 
 
 def unsupport(user: User, proposal: Proposal) -> Proposal:
     ensure_can_post(user)
     require(proposal.process, Capability.SUPPORT, user)
-    before = counters.track(proposal)
+    counters.lock(proposal)
     removed = cast(CursorResult[Any], db.session.execute(delete(Support).where(
         Support.proposal_id == proposal.id, Support.user_id == user.id))).rowcount
     if not removed:
         raise Conflict(_l("You do not support this proposal."))
     recount_supports(proposal)
-    counters.settle(proposal, before)
     return proposal

@@ -70,7 +70,10 @@ def index(slug: str):
 def geojson(slug: str):
     process = get_process_by_slug(slug, current_user)
     # A bad bbox raises InvalidInput: the error handler answers .geojson paths in JSON.
-    return jsonify(queries.geojson(process, geo.parse_bbox(request.args.get("bbox"))))
+    state = request.args.get("state", "all")
+    return jsonify(queries.geojson(process, geo.parse_bbox(request.args.get("bbox")),
+                                   state=state if state in queries.STATE_FILTERS else "all",
+                                   q=request.args.get("q", "")[:200]))
 
 
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])

@@ -11,12 +11,20 @@ def init_app(app: Flask) -> None:
     from . import personal_data
 
     personal_data.init_app(app)  # download my data, delete my account, public profile
+    from . import activity
+
+    activity.init_app(app)  # /account/activity
     from ..core import signals
     from ..core.features import expose_predicates
     from . import permissions
     from .views import bp
 
     app.register_blueprint(bp)
+    from ..core.counts import RowCount, register_row_count
+    from .models import Response
+
+    # responses per survey, kept with the rows: the process page's figure never counts them
+    register_row_count(app, RowCount("survey_responses", Response, ("survey_id",), lambda row: row.survey_id))
     expose_predicates(app, permissions)
     signals.process_figures.connect(_figures, sender=app, weak=False)
     signals.process_actions.connect(_actions, sender=app, weak=False)
@@ -34,15 +42,21 @@ def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:
     return [(str(_l("Survey responses")), process_response_count(process))]
 
 
-def _actions(app: Any, *, process: Any, user: Any, **_: Any) -> list[tuple[str, str]]:
+def _actions(app: Any, *, process: Any, user: Any, **_: Any) -> list[tuple[str, ...]]:
     from ..core.i18n import localized
     from .answering import is_open
     from .queries import process_surveys
 
-    actions = []
+    from ..core.models import User
+    from .queries import existing_response
+
+    actions: list[tuple[str, ...]] = []
     for survey in process_surveys(process):
         decision = is_open(survey, user)
-        if decision.allowed or decision.needs_login:
+        if isinstance(user, User) and decision.allowed and existing_response(survey, user, None):
+            actions.append((str(_l("Answered: %(title)s", title=localized(survey.title))),
+                            url_for("surveys.answer", slug=process.slug, survey_id=survey.id), "done"))
+        elif decision.allowed or decision.needs_login:
             actions.append((str(_l("Answer the survey: %(title)s", title=localized(survey.title))),
                             url_for("surveys.answer", slug=process.slug, survey_id=survey.id)))
     return actions

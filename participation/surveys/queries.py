@@ -41,9 +41,10 @@ def response_count(survey: Survey) -> int:
 
 
 def process_response_count(process: Process) -> int:
-    """Responses to every survey of the process (a figure on the process page)."""
-    return db.session.scalar(select(func.count(Response.id)).join(Survey)
-                             .where(Survey.process_id == process.id)) or 0
+    """Responses to every survey of the process (a figure on the process page), from core.counts."""
+    from ..core.counts import total
+
+    return total("survey_responses", select(Survey.id).where(Survey.process_id == process.id))
 
 
 def has_answers(question: Question) -> bool:

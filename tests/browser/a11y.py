@@ -63,6 +63,10 @@ def discover_pages(request, base: str, url_map, seeds: list[str], limit: int = 6
         visits[endpoint] = visits.get(endpoint, 0) + 1
         fetched += 1
         response = request.get(base + path, max_redirects=0)
+        if response.status >= 500:
+            found.setdefault("server errors", "")
+            found["server errors"] += f" {path}"
+            continue
         if response.status != 200 or not response.headers.get("content-type", "").startswith("text/html"):
             continue
         found.setdefault(endpoint, path)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from .a11y import axe_violations, describe
-from .conftest import sign_in
+from .a11y import axe_violations, broken_wholes, describe, discover_pages
+from .conftest import SERVED, sign_in
 
 # The threaded test server may leave a static file open when Chromium drops a connection.
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::ResourceWarning"),
@@ -17,32 +17,81 @@ PUBLIC = ["/", "/processes/", "/processes/?timing=upcoming", "/processes/station
 RESIDENT = ["/account/", "/notifications", "/issues/new", "/processes/station-square/proposals/new"]
 STAFF = ["/admin/processes/", "/admin/processes/1/", "/admin/surveys/1/", "/admin/triage", "/admin/templates",
          "/moderation/", "/admin/audit"]
+WIDTHS = (1280, 375)
+# Who looks at the pages: the resident sees public pages with their controls, the signed-out visitor
+# adds the sign-in pages, the administrator adds every staff page. Each page is checked once per
+# language and width (the first person who can see it).
+VIEWERS = ["resident", "anonymous", "admin"]
+# GET routes that are not pages (data, files, feeds) or are reached only from an e-mail or a form.
+NOT_CRAWLED = ("api.", "open311.", "static", "core.healthz", "core.leaflet_static", "core.uploaded_file",
+               "accounts.confirm_email", "accounts.confirm_email_change", "accounts.reset_password",
+               "accounts.unsubscribe", "alerts.confirm", "alerts.unsubscribe", "places.search")
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("who", ["anonymous", "resident", "admin"])
-def test_no_wcag_violations(live_server, new_page, lang, who):
-    page = new_page()
-    paths = list(PUBLIC)
-    if who != "anonymous":
-        sign_in(page, live_server, f"{who}@example.jp")
-        paths += RESIDENT + (STAFF if who == "admin" else [])
-    page.goto(f"{live_server}/?lang={lang}")
-    found = {}
-    for path in paths:
-        page.goto(live_server + path)
-        assert page.locator("html").get_attribute("lang") == lang
-        violations = axe_violations(page)
-        if violations:
-            found[path] = violations
-    assert found == {}, describe([{"page": p, "violations": v} for p, v in found.items()])
+@pytest.fixture(scope="module")
+def sweep(live_server, browser):
+    """Every page each viewer can reach by following links, in ja and en, at 1280 and 375 px:
+    axe's WCAG 2.0/2.1/2.2 A+AA violations, dates/numbers/names broken across lines, sideways scrolling."""
+    url_map = SERVED["app"].url_map
+    seeds = ["/"] + sorted(r.rule for r in url_map.iter_rules() if "GET" in r.methods and not r.arguments)
+    found: dict[str, dict] = {"axe": {}, "broken": {}, "scroll": {}, "server errors": [], "checked": {}}
+    for who in VIEWERS:
+        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="ja-JP")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        if who != "anonymous":
+            sign_in(page, live_server, f"{who}@example.jp")
+        pages = discover_pages(context.request, live_server, url_map, seeds)
+        errors = pages.pop("server errors", "")
+        if errors:
+            found["server errors"].append((who, errors))
+        pages = {endpoint: path for endpoint, path in pages.items() if endpoint not in found["checked"]}
+        found["checked"].update(pages)
+        for lang in ("ja", "en"):
+            page.goto(f"{live_server}/?lang={lang}")
+            for path in sorted(pages.values()):
+                page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+                page.goto(live_server + path)
+                assert page.locator("html").get_attribute("lang") == lang, path
+                for width in WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    key = f"{who} {lang} {width}px {path}"
+                    if violations := axe_violations(page):
+                        found["axe"][key] = violations
+                    if broken := broken_wholes(page):
+                        found["broken"][key] = broken
+                    if (scroll := page.evaluate("document.documentElement.scrollWidth")) > width:
+                        found["scroll"][key] = scroll
+        context.close()
+    return found
 
 
-@pytest.mark.parametrize("path", PUBLIC[:12] + ["/auth/register"])
-def test_no_horizontal_scrolling_at_375px(live_server, new_page, path):
-    page = new_page(width=375, height=800)
-    page.goto(live_server + path)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+def test_no_wcag_22_violations_on_any_page_in_either_language_at_1280_and_375px(sweep):
+    assert sweep["axe"] == {}, describe([{"page": p, "violations": v} for p, v in sweep["axe"].items()])
+
+
+def test_dates_numbers_and_names_never_break_across_lines(sweep):
+    assert sweep["broken"] == {}
+
+
+def test_no_page_scrolls_sideways(sweep):
+    assert sweep["scroll"] == {}
+
+
+def test_every_page_is_reached_and_none_fails(sweep):
+    assert sweep["server errors"] == []
+    url_map = SERVED["app"].url_map
+    pages = {r.endpoint for r in url_map.iter_rules() if "GET" in r.methods and not r.endpoint.startswith(NOT_CRAWLED)}
+    assert len(sweep["checked"]) > 60
+    # Pages nobody links to are pages nobody finds: every page is linked from somewhere.
+    unreached = sorted(e for e in pages - set(sweep["checked"]) if not _not_html(e))
+    assert unreached == [], unreached
+
+
+def _not_html(endpoint: str) -> bool:
+    """Routes that answer files, feeds or data rather than pages."""
+    return endpoint.endswith(("_csv", "geojson", "_feed", ".ics", ".qr", "download", "archive", "catalog",
+                              "dictionary", "dataset", "calendar_all", "process_calendar", ".nearby"))
 
 
 def test_errors_are_announced_and_linked_and_focus_is_visible(live_server, new_page):

@@ -57,7 +57,7 @@ def test_categories_create_edit_disable_and_delete_only_when_unused(app, city, m
     make_issue(category="pothole")
     pothole = city["pothole"]
     response = post_form(f"/admin/categories/{pothole}/delete", {}, page=f"/admin/categories/{pothole}")
-    assert response.status_code == 409 and "disable it instead" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "削除せずに無効に" in response.get_data(as_text=True)
     assert _category(app, "pothole") is not None
     assert {"category.create", "category.update", "category.delete"} <= set(_actions(app))
 
@@ -113,9 +113,11 @@ def test_areas_upload_preview_import_rename_and_issues_keep_their_area(app, city
     response = post_form("/admin/areas/", {"file": (io.BytesIO(raw), "wards.geojson"), "action": "preview"},
                          content_type="multipart/form-data")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'id="area-shapes"' in html and "新しい名前区" in html  # kept for the import button
+    assert response.status_code == 200 and 'id="area-shapes"' in html
+    assert "新しい名前区" in html  # kept for the import button
+    code = first["properties"]["code"]
     with app.app_context():  # a preview stores nothing
-        assert db.session.scalar(db.select(Area).where(Area.code == first["properties"]["code"])).name["ja"] != "新しい名前区"
+        assert db.session.scalar(db.select(Area).where(Area.code == code)).name["ja"] != "新しい名前区"
     response = post_form("/admin/areas/", {"geojson": raw.decode(), "action": "import"})
     assert response.status_code == 302
     with app.app_context():

@@ -80,7 +80,7 @@ def test_there_is_a_case_for_every_predicate():
                           "can_update_issue", "can_mark_fixed", "can_suggest_fixed", "can_reopen_issue",
                           "can_see_reporter", "can_see_reporter_contact", "can_be_assigned",
                           "can_assign_issue", "can_read_issue_notes", "can_add_issue_note",
-                          "can_triage", "can_triage_department", "can_manage_templates"}
+                          "can_triage", "can_triage_department", "can_manage_templates", "can_administer_issues"}
 
 
 @pytest.mark.parametrize("who", EVERYONE)

@@ -238,3 +238,43 @@ def test_counters_stay_exact_when_people_act_at_the_same_moment(app, make_user, 
             assert totals.count_issues(group=group) == _counted(group=group, include_old_closed=True)
         tallies.rebuild()
         assert _tables() == incremental
+
+
+# --- query counts: pages read a constant number of queries ------------------------------------------
+
+def _queries_of(app, client, path: str) -> int:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    found = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    return len(found)
+
+
+def test_the_list_and_an_issue_page_read_a_constant_number_of_queries(app, client, login, make_user, make_issue):
+    official = make_user("official", department="roads")
+    residents = [make_user() for _ in range(3)]
+    first = make_issue(title="最初の報告")
+    with ctx(app):
+        services.add_update(u(residents[0]), i(first), "見ました")
+        db.session.commit()
+    login(official)
+    _queries_of(app, client, f"/issues/{first.id}")  # warm: what a first request caches
+    few_list, few_page = _queries_of(app, client, "/issues/"), _queries_of(app, client, f"/issues/{first.id}")
+    for n in range(60):
+        make_issue(residents[n % 3], title=f"報告{n}")
+    with ctx(app):
+        for n in range(60):
+            services.add_update(u(residents[n % 3]), i(first), f"更新{n}")
+        services.change_status(u(official), i(first), "in_progress", "対応中です")
+        db.session.commit()
+    assert _queries_of(app, client, "/issues/") == few_list
+    assert _queries_of(app, client, f"/issues/{first.id}") == few_page
+    assert few_list <= 15 and few_page <= 25

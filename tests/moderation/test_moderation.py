@@ -173,8 +173,9 @@ def test_queue_and_audit_pages_need_the_role(client, login, make_user):
     assert client.get("/moderation/").status_code == 200
     assert client.get("/admin/audit").status_code == 403
     login(make_user("admin"))
-    assert client.get("/admin/audit?page=abc").status_code == 400
-    assert client.get("/admin/audit?actor=1").status_code == 200
+    assert client.get("/admin/audit?before=abc").status_code == 400
+    assert client.get("/admin/audit?since=2026-13-01").status_code == 400
+    assert client.get("/admin/audit?person=1").status_code == 200
 
 
 def test_flags_are_rate_limited(app, make_user, login, post_form, abusive):

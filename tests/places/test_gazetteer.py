@@ -73,7 +73,7 @@ def test_each_format_imports_and_a_second_import_updates(app):
     ("name_ja,name_en,kana,lat,lon\n駅,Station,えき,95,139.7\n".encode(), "Line 2"),
     ("name_ja,name_en,kana,lat,lon\n,Station,えき,35,139.7\n".encode(), "Line 2"),
     (b"\xff\xfe\x00\x81", "UTF-8"),
-    ("lg_code,machiaza_id,blk_id,blk_num\n1,2,3,4\n".encode(), "Line 2"),  # a block of an unknown town
+    (b"lg_code,machiaza_id,blk_id,blk_num\n1,2,3,4\n", "Line 2"),  # a block of an unknown town
 ])
 def test_bad_files_are_refused_naming_the_line(app, content, message):
     with app.app_context(), force_locale("en"):
@@ -156,3 +156,13 @@ def test_search_endpoint_is_rate_limited(app, client, gazetteer):
     app.config["PLACES_SEARCH_RATE_LIMIT"] = "3 per minute"
     codes = [client.get("/places/search?q=中町").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_full_width_numbers_are_read_in_every_coordinate_and_number_field(app):
+    from participation.core.forms import halfwidth_number
+    from participation.core.geo import clean_location
+
+    assert clean_location("３５．６５", "１３９．７０") == (35.65, 139.70)
+    assert clean_location("－３５．６５", "１３９") == (-35.65, 139.0)
+    assert halfwidth_number("　１２　") == "12" and halfwidth_number(None) is None
+    assert int("１２３") == 123  # WTForms' IntegerField reads full-width digits as they are

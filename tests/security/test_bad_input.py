@@ -29,12 +29,19 @@ FIELDS = ["title", "body", "text", "note", "reason", "details", "email", "passwo
           "process_id", "near-latitude", "near-longitude", "near-radius_m", "near-email", "area-area_id",
           # conversations
           "statement_id", "vote", "topic_ja", "topic_en", "description_en", "seeds", "allow_anonymous",
-          "allow_statements", "confirmed"]
+          "allow_statements", "confirmed",
+          # administration (issue 17)
+          "name_ja", "name_en", "contact_email", "target_days", "department", "city_name_ja", "city_name_en",
+          "timezone", "lat", "lon", "zoom", "tile_url", "tile_attribution", "moderation_threshold",
+          "post_rate_limit", "edit_minutes", "body_ja", "body_en", "group_ja", "group_en", "help_ja", "help_en",
+          "position", "active", "override_department_id", "geojson"]
 
 FREE_TEXT = ["title", "body", "text", "note", "details", "display_name", "title_ja", "title_en",
              "description_ja", "justification", "text_ja", "options", "rows", "planned_period", "address",
              "q", "next", "shown_nearby", "password", "confirm", "email", "reason", "name", "topic_ja", "topic_en",
-             "description_en", "seeds"]
+             "description_en", "seeds", "name_ja", "name_en", "city_name_ja", "city_name_en", "tile_url",
+             "tile_attribution", "post_rate_limit", "body_ja", "body_en", "group_ja", "group_en", "help_ja",
+             "help_en", "geojson", "contact_email", "timezone"]
 
 BAD_BODIES = {
     "overlong": {f: "長" * 30_000 for f in FIELDS},
@@ -137,6 +144,14 @@ def test_garbage_bbox(app, client, make_process, bbox):
             assert response.json["error"]["message"]
 
 
+@pytest.mark.parametrize("q", ["%", "_", "\\", "%00", "a" * 5000, "中町2-" * 300, "１２３－", "' OR 1=1 --",
+                               "\u200b", "%E3%80%80"])
+def test_place_search_takes_any_text(client, q):
+    response = client.get("/places/search", query_string={"q": q})
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert isinstance(response.json, list) and len(response.json) <= 8
+
+
 # --- fuzz ----------------------------------------------------------------------------------------
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
@@ -153,7 +168,8 @@ FUZZ_FORMS = {
                   "latitude": NUMBERISH, "longitude": NUMBERISH}),
     "issue": ("/issues/new", "resident",
               {"step": st.sampled_from(["1", "2"]), "category_id": NUMBERISH, "title": TEXT, "details": TEXT,
-               "latitude": NUMBERISH, "longitude": NUMBERISH, "shown_nearby": TEXT}),
+               "latitude": NUMBERISH, "longitude": NUMBERISH, "shown_nearby": TEXT, "address": TEXT,
+               "place_id": NUMBERISH}),
     "comment": ("/proposals/{proposal}/comments", "resident",
                 {"body": TEXT, "alignment": NUMBERISH, "parent_id": NUMBERISH}),
     "flag": ("/moderation/flag", "resident",

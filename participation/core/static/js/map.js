@@ -119,7 +119,7 @@
       var armed = known;
       map.on("dragstart zoomstart keydown", function () { armed = true; });
       map.on("moveend", function () { if (armed) { write(map.getCenter()); } });
-      map.on("click", function (e) { armed = true; map.panTo(e.latlng); });
+      map.on("click", function (e) { armed = true; write(e.latlng); map.panTo(e.latlng); });
       place = function (latlng, zoom) {
         armed = true;
         map.setView(latlng, zoom || Math.max(map.getZoom(), 17));
@@ -155,7 +155,7 @@
     L.control.zoom({ zoomInTitle: d.zoomIn, zoomOutTitle: d.zoomOut }).addTo(map);
     L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 18 }).addTo(map);
     if (d.marker !== undefined) {
-      L.marker([parseFloat(d.lat), parseFloat(d.lon)], { title: d.markerTitle || "", keyboard: false,
+      L.marker([parseFloat(d.lat), parseFloat(d.lon)], { title: d.markerTitle || "", alt: d.markerTitle || "", keyboard: false,
                                                          icon: pinIcon(d.marker || "default") }).addTo(map);
     }
     if (d.geojson) { loadFeatures(map, d); }
