@@ -120,6 +120,7 @@ def grow_proposals(app, world: World, total: int, rng: random.Random) -> None:
 
     table = Proposal.__table__
     now = datetime.now(UTC)
+    rendered: dict[str, str] = {}  # bodies repeat: each rendered once, as the app renders at write time
     rows = []
     for i in range(world.proposals, total):
         words = rng.sample(WORDS, 3)
@@ -135,7 +136,9 @@ def grow_proposals(app, world: World, total: int, rng: random.Random) -> None:
             "created_at": now - timedelta(minutes=i), "hidden_at": None,
         }
         if "body_html" in table.c:
-            row["body_html"] = str(resident_html(body))
+            if body not in rendered:
+                rendered[body] = str(resident_html(body))
+            row["body_html"] = rendered[body]
         rows.append({k: v for k, v in row.items() if k in table.c})
     with app.app_context():
         with db.engine.begin() as connection:

@@ -83,7 +83,8 @@ def _backfill_counters():
     # What the public sees: comments neither deleted nor hidden; proposals not hidden.
     op.execute("UPDATE proposals SET comments_count = (SELECT count(*) FROM proposal_comments c "
                "WHERE c.proposal_id = proposals.id AND c.deleted_at IS NULL AND c.hidden_at IS NULL)")
-    op.execute("UPDATE proposals SET counted = (hidden_at IS NULL)")
+    op.execute("UPDATE proposals SET counted_state = state, counted_supports = supports_count, "
+               "counted_comments = comments_count WHERE hidden_at IS NULL")
     op.execute("INSERT INTO proposal_counters (process_id, state, proposals, supports, comments) "
                "SELECT process_id, state, count(*), coalesce(sum(supports_count), 0), "
                "coalesce(sum(comments_count), 0) FROM proposals WHERE hidden_at IS NULL "
@@ -113,7 +114,9 @@ def upgrade():
     _drop_trigram(dialect)
 
     with op.batch_alter_table('proposals', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('counted', sa.Boolean(), nullable=False, server_default=sa.true()))
+        batch_op.add_column(sa.Column('counted_state', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('counted_supports', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('counted_comments', sa.Integer(), nullable=False, server_default='0'))
 
     with op.batch_alter_table('proposal_comments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('root_id', sa.Integer(), nullable=True))
@@ -127,9 +130,7 @@ def upgrade():
 
     op.create_table('proposal_counters',
     sa.Column('process_id', sa.Integer(), nullable=False),
-    sa.Column('state', sa.Enum('published', 'evaluating', 'accepted', 'rejected', 'withdrawn',
-                               name='state_valid', native_enum=False, create_constraint=True, length=20),
-              nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('proposals', sa.Integer(), nullable=False),
     sa.Column('supports', sa.Integer(), nullable=False),
     sa.Column('comments', sa.Integer(), nullable=False),
@@ -177,7 +178,9 @@ def downgrade():
         batch_op.drop_column('replies_count')
         batch_op.drop_column('root_id')
     with op.batch_alter_table('proposals', schema=None) as batch_op:
-        batch_op.drop_column('counted')
+        batch_op.drop_column('counted_comments')
+        batch_op.drop_column('counted_supports')
+        batch_op.drop_column('counted_state')
     if dialect == "sqlite":
         for statement in SQLITE_TRIGRAM:
             op.execute(statement)

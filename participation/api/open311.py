@@ -88,8 +88,9 @@ def _time(value: datetime | None) -> str | None:
 def services() -> list[dict[str, Any]]:
     rows = db.session.scalars(select(Category).where(Category.active.is_(True))
                               .order_by(Category.position, Category.id))
-    return [{"service_code": c.code, "service_name": localized(c.name), "description": localized(c.name),
-             "metadata": False, "type": "realtime", "keywords": "", "group": localized(c.group)}
+    return [{"service_code": c.code, "service_name": localized(c.name),
+             "description": localized(c.help) or localized(c.name), "metadata": bool(_questions(c)),
+             "type": "realtime", "keywords": "", "group": localized(c.group)}
             for c in rows]
 
 
@@ -100,10 +101,33 @@ def category_by_code(code: str | None) -> Category:
     return category
 
 
+_DATATYPES = {"short_text": "string", "long_text": "text", "single_choice": "singlevaluelist",
+              "multiple_choice": "multivaluelist"}
+
+
+def _questions(category: Category) -> list[dict[str, Any]]:
+    return [q for q in category.questions or [] if not q.get("removed") and q.get("kind") in _DATATYPES]
+
+
 def service_definition(code: str) -> dict[str, Any]:
-    """Categories ask no extra questions yet: the definition lists no attributes."""
+    """The category's extra questions as attributes (code q<id>; answers as attribute[q<id>])."""
     category = category_by_code(code)
-    return {"service_code": category.code, "attributes": []}
+    return {"service_code": category.code, "attributes": [
+        {"variable": True, "code": f"q{q['id']}", "datatype": _DATATYPES[q["kind"]],
+         "required": bool(q.get("required")), "datatype_description": "", "order": order,
+         "description": localized(q.get("text")),
+         "values": [{"key": str(i), "name": localized(label)} for i, label in enumerate(q.get("choices") or [], 1)]}
+        for order, q in enumerate(_questions(category), 1)]}
+
+
+def _attributes(category: Category, form: Any) -> dict[int, Any]:
+    """attribute[q<id>] (several values for a multiple choice) -> {question id: value}."""
+    answers: dict[int, Any] = {}
+    for q in _questions(category):
+        name = f"attribute[q{q['id']}]"
+        values = form.getlist(name) if hasattr(form, "getlist") else [form.get(name)]
+        answers[int(q["id"])] = values if q["kind"] == "multiple_choice" else (values[0] if values else "")
+    return answers
 
 
 def discovery() -> dict[str, Any]:
@@ -274,7 +298,7 @@ def create_request(key: ApiKey, form: Any) -> dict[str, Any]:
                            field="lat")
     data = {"category_id": category.id, "latitude": lat, "longitude": lon, "address": form.get("address_string"),
             "title": _title_from(description, category), "details": description, "show_name": False,
-            "language": current_language()}
+            "language": current_language(), "answers": _attributes(category, form)}
     issue = report_issue(key.user, data, shown_nearby=None)
     token = secrets.token_urlsafe(24)
     db.session.add(Open311Token(token=token, issue_id=issue.id, api_key_id=key.id))

@@ -59,6 +59,10 @@ def seed_users(departments: dict[str, Department]) -> list[User]:
 def seed() -> str:
     departments = seed_departments()
     users = seed_users(departments)
+    from . import privacy
+
+    if not privacy.has_public_profile(users[0]):  # 山田 花子 shows her public profile (/users/<id>)
+        privacy.set_public_profile(users[0], True)
     db.session.flush()
     return (f"Demo city ready: {len(departments)} departments, {len(users)} demo accounts "
             f"(password: {DEMO_PASSWORD}).")

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from . import audit, clock, exports, jobs, signals, tokens
+from . import audit, clock, exports, jobs, mail, signals, tokens
 from .errors import Conflict, NotFound
 from .models import Follow, Notification, Upload, User
 from .privacy_models import Consent, DataExport, Demographics, ExportStatus, ProfileSetting
@@ -203,3 +203,5 @@ def build(export_id: int) -> None:
     export.status, export.ready_at = ExportStatus.READY, clock.now()
     export.expires_at = export.ready_at + timedelta(days=KEEP_DAYS)
     db.session.flush()
+    mail.queue(user.email, "data_export_ready", user=user, expires_at=export.expires_at,
+               link=mail.external_url("privacy.download", token=download_token(export)))

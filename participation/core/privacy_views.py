@@ -30,7 +30,7 @@ def _settings_page(form: PrivacyForm, status: int = 200):
     export = privacy_export.latest_export(user)
     ready = export is not None and privacy_export.is_available(export)
     return render_template(
-        "account/privacy.html", form=form, export_form=ExportForm(), export=export,
+        "account/privacy.html", form=form, export=export,
         export_ready=ready, export_token=privacy_export.download_token(export) if export and ready else None,
         consents=privacy.consents_of(user), public=privacy.has_public_profile(user)), status
 

@@ -2,7 +2,7 @@
 
 Compression runs inside the app (Flask-Compress), so the embedded default (`make run`, the development
 server) and gunicorn without a proxy send compressed HTML, JSON, GeoJSON, CSS, JS and SVG to clients that
-accept it; a reverse proxy that compresses itself can keep doing so (`COMPRESS_REGISTER = False`).
+accept it; behind a reverse proxy that compresses itself, `COMPRESS_RESPONSES=0` turns it off here.
 CSV downloads are never compressed (not in `COMPRESS_MIMETYPES`) and no streamed response is
 (`COMPRESS_STREAMS = False`: streamed exports stay streamed, files stay closed). Static files are
 compressed whole, once per file, hash and encoding per process, here. Every response varies on
@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
 
     for key, value in COMPRESS_DEFAULTS.items():
         app.config.setdefault(key, value)
+    app.config.setdefault("COMPRESS_REGISTER",
+                          os.environ.get("COMPRESS_RESPONSES", "1").strip().lower() not in {"0", "false", "no", "off"})
     app.extensions["static_hashes"] = {}
     app.url_defaults(_add_static_hash)
     # after_request hooks run in reverse order: called before every other hook is registered (from
@@ -124,7 +126,7 @@ def _compress_static(response: Response) -> Response:
             or "Content-Encoding" in response.headers):
         return response
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if response.mimetype not in app.config["COMPRESS_MIMETYPES"]:
+    if not app.config["COMPRESS_REGISTER"] or response.mimetype not in app.config["COMPRESS_MIMETYPES"]:
         return response
     from flask_compress.flask_compress import _choose_algorithm, _compress_data
 

@@ -34,6 +34,9 @@ def init_app(app: Flask) -> None:
     from . import admin  # the administration routes (categories, areas) join the blueprint too
 
     signals.admin_sections.connect(admin.admin_sections, sender=app, weak=False)
+    from .category_questions import shown_answers
+
+    app.jinja_env.globals["issue_answers"] = lambda issue: shown_answers(issue.category, issue.answers)
     app.register_blueprint(bp)
     audit_texts.init_app(app)
     activity.init_app(app)  # /account/activity

@@ -14,7 +14,8 @@ from ..core.forms import attach_error, fill_translated, translated
 from ..core.i18n import localized
 from ..extensions import db
 from . import admin_services, permissions, queries
-from .admin_forms import AreaNameForm, AreasUploadForm, CategoryForm, OverrideForm
+from .admin_forms import AreaNameForm, AreasUploadForm, CategoryForm, OverrideForm, QuestionForm
+from .category_questions import KINDS, questions_of
 from .models import Area, Category, CategoryOverride, Issue
 from .views import bp
 
@@ -58,7 +59,15 @@ def admin_categories():
     return render_template("issues/admin_categories.html", form=form, rows=rows, used=used), form_status()
 
 
-def _category_page(category: Category, form: CategoryForm, override_form: OverrideForm, status: int):
+def _question_form(*, bind: bool = True) -> QuestionForm:
+    """The "add a question" form: bound to the request only when it is the form being sent."""
+    form = QuestionForm() if bind else QuestionForm(formdata=None)
+    form.kind.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(k, str(v)) for k, v in KINDS.items()]
+    return form
+
+
+def _category_page(category: Category, form: CategoryForm, override_form: OverrideForm, status: int,
+                   question_form: QuestionForm | None = None):
     overrides = list(db.session.scalars(select(CategoryOverride).where(CategoryOverride.category_id == category.id)))
     areas = {a.id: a for a in queries.list_areas()}
     departments = {d.id: d for d in queries.list_departments()}
@@ -67,7 +76,9 @@ def _category_page(category: Category, form: CategoryForm, override_form: Overri
     _department_choices(override_form.override_department_id)
     used = db.session.scalar(select(func.count(Issue.id)).where(Issue.category_id == category.id)) or 0
     return render_template("issues/admin_category.html", category=category, form=form, override_form=override_form,
-                           overrides=overrides, areas=areas, departments=departments, used=used), status
+                           overrides=overrides, areas=areas, departments=departments, used=used,
+                           questions=questions_of(category), kinds=KINDS,
+                           question_form=question_form or _question_form(bind=False)), status
 
 
 @bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
@@ -138,6 +149,37 @@ def admin_category_override_delete(category_id: int, override_id: int):
     admin_services.remove_override(current_user, category, override_id)
     flash(_("The area uses the category's department again."), "success")
     return redirect(url_for("issues.admin_category", category_id=category.id))
+
+
+@bp.post("/admin/categories/<int:category_id>/questions")
+@login_required
+def admin_category_question(category_id: int):
+    _check()
+    category = _get_category(category_id)
+    question_form = _question_form()
+    if question_form.validate_on_submit():
+        done, _row = submit(question_form, lambda: admin_services.add_category_question(current_user, category, {
+            "kind": question_form.kind.data, "text": translated(question_form, "text"),
+            "required": question_form.required.data, "choices": question_form.choices.data}),
+            _("The question is added: residents answer it when they report in this category."))
+        if done:
+            return redirect(url_for("issues.admin_category", category_id=category.id) + "#questions")
+    form = CategoryForm(formdata=None, obj=category)
+    _department_choices(form.department_id)
+    form.department_id.data = str(category.department_id)
+    for name in ("name", "group", "help"):
+        fill_translated(form, name, getattr(category, name))
+    return _category_page(category, form, OverrideForm(formdata=None), 400, question_form)
+
+
+@bp.post("/admin/categories/<int:category_id>/questions/<int:question_id>/delete")
+@login_required
+def admin_category_question_delete(category_id: int, question_id: int):
+    _check()
+    category = _get_category(category_id)
+    admin_services.remove_category_question(current_user, category, question_id)
+    flash(_("The question is no longer asked. Answers already given stay with their reports."), "success")
+    return redirect(url_for("issues.admin_category", category_id=category.id) + "#questions")
 
 
 # --- areas ---------------------------------------------------------------------------------------

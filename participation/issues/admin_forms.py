@@ -44,3 +44,14 @@ class AreasUploadForm(FlaskForm):
 class AreaNameForm(FlaskForm):
     name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=100)])
     name_en = StringField(_l("Name (English)"), validators=[Length(max=100)])
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField(_l("Question type"), validate_choice=False,
+                       validators=[DataRequired(_l("Please choose a question type."))])
+    text_ja = StringField(_l("Question (Japanese)"), validators=[Length(max=300)])
+    text_en = StringField(_l("Question (English)"), validators=[Length(max=300)])
+    required = BooleanField(_l("An answer is required"))
+    choices = TextAreaField(_l("Choices (for choice questions)"), validators=[Length(max=5000)],
+                            render_kw={"rows": 4},
+                            description=_l("One per line: Japanese | English, for example 点滅している | Flickering"))

@@ -192,3 +192,18 @@ def areas_feature_collection(rows: list[Area]) -> dict:
          "properties": {"code": a.code, "name_ja": (a.name or {}).get("ja", ""),
                         "name_en": (a.name or {}).get("en", "")}}
         for a in rows]}
+
+
+def add_category_question(actor: Actor, category: Category, data: dict) -> dict:
+    """An extra question residents answer in step 2 of a report of this category."""
+    _require(actor)
+    from .category_questions import add_question
+
+    return add_question(actor, category, data)
+
+
+def remove_category_question(actor: Actor, category: Category, question_id: int) -> None:
+    _require(actor)
+    from .category_questions import remove_question
+
+    remove_question(actor, category, question_id)

@@ -18,7 +18,7 @@ from ..core.sanitize import clean_text
 from ..core.services import ensure_can_post, lock_row, parse_id
 from ..core.types import Actor, Translated
 from ..extensions import db
-from . import permissions
+from . import category_questions, permissions
 from .areas import area_at, responsible_department
 from .locating import PlaceChoice, locate  # noqa: F401 (PlaceChoice: the views catch it as services.PlaceChoice)
 from .models import (
@@ -84,6 +84,7 @@ def report_issue(reporter: User, data: dict[str, Any], *, shown_nearby: Collecti
         raise PermissionDenied(permissions.SIGN_IN_TO_REPORT)
     ensure_can_post(reporter)
     values = validate_report(data)
+    answers = category_questions.check(values["category"], data.get("answers"))  # AnswerErrors per question
     if shown_nearby is not None:
         found = nearby_open_issues(values["category"].id, values["latitude"], values["longitude"])
         if any(n.issue.id not in shown_nearby for n in found):
@@ -93,7 +94,7 @@ def report_issue(reporter: User, data: dict[str, Any], *, shown_nearby: Collecti
                   area_id=area.id if area else None, reporter_id=reporter.id, title=values["title"],
                   details=values["details"], address=values["address"], latitude=values["latitude"],
                   longitude=values["longitude"], show_name=bool(data.get("show_name")),
-                  language=data.get("language") or "ja", status=Status.OPEN)
+                  language=data.get("language") or "ja", status=Status.OPEN, answers=answers)
     db.session.add(issue)
     db.session.flush()
     for position, upload in enumerate(uploads.save_images(data.get("photos") or [], reporter)):

@@ -54,12 +54,12 @@ def count_issues(*, closed_after: datetime | None = None, group: str | None = No
                  Issue.hidden_at.is_(None), Issue.status.not_in(GROUPS["open"])]
         if group in GROUPS:
             early.append(Issue.status.in_(GROUPS[group]))
-        early += [c for c, v in ((Issue.category_id == category_id, category_id),
-                                 (Issue.department_id == department_id, department_id),
-                                 (Issue.area_id == area_id, area_id)) if v]
-        # the closing-time index: at most part of one month of closures, whatever the other filters
-        query = select(func.count(Issue.id)).where(*early).with_hint(Issue, "INDEXED BY ix_issues_closed_at", "sqlite")
-        total -= db.session.scalar(query) or 0
+        # "+ 0" keeps the planner on the closing-time index (at most part of one month of closures)
+        # rather than walking every report of the category, department or area
+        early += [c for c, v in ((Issue.category_id + 0 == category_id, category_id),
+                                 (Issue.department_id + 0 == department_id, department_id),
+                                 (Issue.area_id + 0 == area_id, area_id)) if v]
+        total -= db.session.scalar(select(func.count(Issue.id)).where(*early)) or 0
     return int(total)
 
 

@@ -15,7 +15,7 @@ from ..core.i18n import current_language, localized
 from ..core.security import limit_posting
 from ..core.services import parse_id
 from ..extensions import db
-from . import permissions, queries, reports, services, triage_queries
+from . import category_questions, permissions, queries, reports, services, triage_queries
 from .forms import LocationForm, ReassignForm, ReopenForm, ReportForm, StatusForm, UpdateForm
 from .models import GROUP_LABELS, GROUPS, NEXT_STATUS, STATUS_LABELS, Status
 
@@ -132,24 +132,28 @@ def _new_place():
 def _new_details():
     form = ReportForm()
     _category_choices(form)
+    answer_form = category_questions.answer_form(form.category_id.data, request.form)
     if form.validate_on_submit():
-        data = {**form.data, "photos": request.files.getlist("photos"), "language": current_language()}
+        data = {**form.data, "photos": request.files.getlist("photos"), "language": current_language(),
+                "answers": answer_form.answers()}
         try:
             issue = services.report_issue(current_user, data, shown_nearby=form.shown_nearby_ids())
         except services.NearbyReportsFirst as exc:
             flash(str(exc.message), "info")
-            return _details(form, exc.values, found=exc.found)
+            return _details(form, exc.values, found=exc.found, answer_form=answer_form)
         except ServiceError as exc:
             db.session.rollback()
+            category_questions.show_errors(answer_form, exc)
             attach_error(form, exc)
         else:
             flash(_("Thank you! Your report has been sent to %(department)s. You will be notified of every step.",
                     department=localized(issue.department.name)), "success")
             return redirect(url_for("issues.detail", issue_id=issue.id))
-    return render_template("issues/new_details.html", form=form, nearby=[], category=None), 400
+    return render_template("issues/new_details.html", form=form, nearby=[], answer_form=answer_form,
+                           category=category_questions.category(form.category_id.data)), 400
 
 
-def _details(form, values, found=None):
+def _details(form, values, found=None, answer_form=None):
     found = queries.nearby_open_issues(values["category"].id, values["latitude"], values["longitude"]) \
         if found is None else found
     report = ReportForm(formdata=None, category_id=str(values["category"].id), address=values["address"] or "",
@@ -158,7 +162,8 @@ def _details(form, values, found=None):
                         details=getattr(form, "details", None) and form.details.data or "",
                         shown_nearby=",".join(str(n.issue.id) for n in found))
     _category_choices(report)
-    return render_template("issues/new_details.html", form=report, nearby=found, category=values["category"])
+    return render_template("issues/new_details.html", form=report, nearby=found, category=values["category"],
+                           answer_form=answer_form or category_questions.answer_form(values["category"].id, None))
 
 
 # --- one issue ----------------------------------------------------------------------------------

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import segno
 from flask import request, url_for
-from icalendar import Calendar, Event
 
 from ..core import site
 from ..core.i18n import localized
 from .models import Meeting, MeetingType
+
+if TYPE_CHECKING:  # icalendar and segno load when a calendar or a QR code is asked for
+    from icalendar import Event
 
 PRODID = "-//participation//meetings//JA"
 
@@ -26,6 +28,8 @@ def _uid(meeting: Meeting) -> str:
 
 
 def _event(meeting: Meeting, lang: str, tz: ZoneInfo) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", _uid(meeting))
     event.add("dtstamp", meeting.updated_at)
@@ -50,6 +54,8 @@ def _event(meeting: Meeting, lang: str, tz: ZoneInfo) -> Event:
 
 
 def calendar(meetings: Iterable[Meeting], lang: str, name: str) -> bytes:
+    from icalendar import Calendar
+
     tz = ZoneInfo(site.get("CITY_TIMEZONE"))
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -66,6 +72,8 @@ def calendar(meetings: Iterable[Meeting], lang: str, name: str) -> bytes:
 
 def qr_svg(data: str) -> bytes:
     """An SVG QR code (no script, no inline style): served as a file with its own content type."""
+    import segno
+
     out = io.BytesIO()
     segno.make(data, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=True, svgns=True,
                                      title="QR", dark="#000", light="#fff")

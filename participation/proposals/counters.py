@@ -9,20 +9,21 @@ inserted, deleted, changing state, supports or visibility; a comment inserted, d
 restored or deleted by its author. Changes are atomic `UPDATE ... SET n = n + :d` on counter rows
 that exist (an upsert creates them first).
 
-Exact under concurrency: the figures a change moves are read afresh under the proposal's row lock
-(commands lock it first: `lock()`; moderators' UPDATE of the row holds it), a proposal's
-visibility moves the counters only through a conditional UPDATE of `Proposal.counted` (two
-moderators hiding at once count once), and a proposal's comment count is recomputed from the rows
-under that lock, the counters moving by the difference. `rebuild()` recomputes everything
-(`flask counters rebuild`).
+Exact under concurrency and whatever a session had loaded: each proposal row records the share
+of the counters it holds (`counted_state`, `counted_supports`, `counted_comments`); after any
+write, `sync()` reads the row under its lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite has one
+writer), moves the counters by the difference between what the row is and what it holds, and
+records the new share in the same transaction. Two moderators hiding the same proposal at once
+move it once; a stale value in a session never leaks into the counters. A proposal's comment
+count is recomputed from the rows under the same lock. Commands lock the row first (`lock()`).
+`rebuild()` recomputes everything (`flask counters rebuild`).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, inspect, select, update
+from sqlalchemy import case, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.services import lock_row
 from ..extensions import db
@@ -31,7 +32,7 @@ from .models import Comment, Proposal, ProposalCounter, State, Support
 #: (process_id, state, supports, comments) of a counted proposal; None when it is not counted
 Contribution = tuple[int, str, int, int] | None
 
-_FIGURES = ("process_id", "state", "supports_count", "comments_count")
+_FIGURES = ("process_id", "state", "supports_count", "comments_count", "hidden_at")
 _P = Proposal.__table__
 _C = Comment.__table__
 
@@ -39,7 +40,7 @@ _C = Comment.__table__
 def lock(proposal: Proposal) -> None:
     """Before a command changes what the proposal counts: lock its row, read it afresh."""
     lock_row(Proposal, proposal.id)
-    db.session.refresh(proposal, [*_FIGURES, "hidden_at", "counted", "state"])
+    db.session.refresh(proposal, list(_FIGURES))
 
 
 def _bump(connection: Any, process_id: int, state: str, proposals: int, supports: int, comments: int) -> None:
@@ -67,68 +68,59 @@ def apply(connection: Any, before: Contribution, after: Contribution) -> None:
         _bump(connection, after[0], after[1], 1, after[2], after[3])
 
 
-def _fresh(connection: Any, proposal_id: int, *, for_update: bool = False) -> Any:
-    query = select(_P.c.process_id, _P.c.state, _P.c.supports_count, _P.c.comments_count, _P.c.hidden_at,
-                   _P.c.counted).where(_P.c.id == proposal_id)
-    return connection.execute(query.with_for_update() if for_update else query).one_or_none()
+def sync(connection: Any, proposal_id: int, *, deleting: bool = False) -> None:
+    """Bring the counters in line with the proposal's row: under its row lock, compare what they
+    hold for it (`counted_*`) with what it is now, move the difference, record the new share."""
+    row = connection.execute(select(
+        _P.c.process_id, _P.c.state, _P.c.supports_count, _P.c.comments_count, _P.c.hidden_at,
+        _P.c.counted_state, _P.c.counted_supports, _P.c.counted_comments)
+        .where(_P.c.id == proposal_id).with_for_update()).one_or_none()
+    if row is None:
+        return
+    held: Contribution = None if row.counted_state is None else (
+        row.process_id, str(row.counted_state), row.counted_supports, row.counted_comments)
+    now: Contribution = None if deleting or row.hidden_at is not None else (
+        row.process_id, str(row.state), row.supports_count, row.comments_count)
+    if held == now:
+        return
+    apply(connection, held, now)
+    if not deleting:
+        connection.execute(update(_P).where(_P.c.id == proposal_id).values(
+            counted_state=now[1] if now else None, counted_supports=now[2] if now else 0,
+            counted_comments=now[3] if now else 0))
 
 
-# --- proposals ----------------------------------------------------------------------------------
+# --- mapper events ------------------------------------------------------------------------------
 
 def _proposal_inserted(_mapper: Any, connection: Any, proposal: Proposal) -> None:
-    if proposal.hidden_at is None:
-        apply(connection, None, (proposal.process_id, str(proposal.state), proposal.supports_count or 0,
-                                 proposal.comments_count or 0))
-    else:
-        connection.execute(update(_P).where(_P.c.id == proposal.id).values(counted=False))
+    sync(connection, proposal.id)
 
 
 def _proposal_updated(_mapper: Any, connection: Any, proposal: Proposal) -> None:
     state = inspect(proposal)
-    if not any(state.attrs[name].history.has_changes() for name in (*_FIGURES, "hidden_at")):
-        return
-    row = _fresh(connection, proposal.id)  # our UPDATE holds the row lock: this is current
-    visible = row.hidden_at is None
-    flipped = connection.execute(update(_P).where(_P.c.id == proposal.id, _P.c.counted == (not visible))
-                                 .values(counted=visible)).rowcount
-    was_counted = (not visible) if flipped else visible
-    now = (row.process_id, str(row.state), row.supports_count, row.comments_count)
-    old = []
-    for index, name in enumerate(_FIGURES):
-        deleted = state.attrs[name].history.deleted
-        old.append(str(deleted[0]) if deleted and name == "state" else deleted[0] if deleted else now[index])
-    apply(connection, tuple(old) if was_counted else None, now if visible else None)  # type: ignore[arg-type]
-    set_committed_value(proposal, "counted", visible)
+    if any(state.attrs[name].history.has_changes() for name in _FIGURES):
+        sync(connection, proposal.id)
 
 
 def _proposal_deleted(_mapper: Any, connection: Any, proposal: Proposal) -> None:
-    if proposal.counted and proposal.hidden_at is None:
-        apply(connection, (proposal.process_id, str(proposal.state), proposal.supports_count,
-                           proposal.comments_count), None)
+    sync(connection, proposal.id, deleting=True)
 
-
-# --- comments -----------------------------------------------------------------------------------
 
 def _recount_comments(connection: Any, proposal_id: int) -> None:
     """Recompute the proposal's visible comments under its row lock; the counters follow."""
-    row = _fresh(connection, proposal_id, for_update=True)
+    row = connection.execute(select(_P.c.comments_count).where(_P.c.id == proposal_id)
+                             .with_for_update()).one_or_none()
     if row is None:
         return
     count = connection.execute(select(func.count()).select_from(_C).where(
         _C.c.proposal_id == proposal_id, _C.c.deleted_at.is_(None), _C.c.hidden_at.is_(None))).scalar_one()
-    if count == row.comments_count:
-        return
-    connection.execute(update(_P).where(_P.c.id == proposal_id).values(comments_count=count))
-    if row.counted and row.hidden_at is None:
-        _bump(connection, row.process_id, row.state, 0, 0, count - row.comments_count)
-
-
-def _visible(comment: Comment) -> bool:
-    return comment.deleted_at is None and comment.hidden_at is None
+    if count != row.comments_count:
+        connection.execute(update(_P).where(_P.c.id == proposal_id).values(comments_count=count))
+    sync(connection, proposal_id)
 
 
 def _comment_inserted(_mapper: Any, connection: Any, comment: Comment) -> None:
-    if _visible(comment):
+    if comment.deleted_at is None and comment.hidden_at is None:
         _recount_comments(connection, comment.proposal_id)
 
 
@@ -153,7 +145,7 @@ def _render_comment(_mapper: Any, _connection: Any, comment: Comment) -> None:
 
 _LISTENERS = [
     (Proposal, "after_insert", _proposal_inserted), (Proposal, "after_update", _proposal_updated),
-    (Proposal, "after_delete", _proposal_deleted), (Comment, "after_insert", _comment_inserted),
+    (Proposal, "before_delete", _proposal_deleted), (Comment, "after_insert", _comment_inserted),
     (Comment, "after_update", _comment_updated), (Comment, "after_delete", _comment_deleted),
     (Comment, "before_insert", _render_comment), (Comment, "before_update", _render_comment),
 ]
@@ -208,9 +200,11 @@ def rebuild(*, per_proposal: bool = True) -> int:
                .where(visible).group_by(Proposal.process_id, Proposal.state))
     db.session.execute(insert(ProposalCounter).from_select(
         ["process_id", "state", "proposals", "supports", "comments"], grouped))
-    for shown in (True, False):
-        db.session.execute(update(Proposal).where(visible if shown else ~visible, Proposal.counted == (not shown))
-                           .values(counted=shown), execution_options={"synchronize_session": False})
+    db.session.execute(update(Proposal).values(
+        counted_state=case((visible, Proposal.state), else_=None),
+        counted_supports=case((visible, Proposal.supports_count), else_=0),
+        counted_comments=case((visible, Proposal.comments_count), else_=0)),
+        execution_options={"synchronize_session": False})
     db.session.flush()
     db.session.expire_all()
     return int(db.session.scalar(select(func.count()).select_from(ProposalCounter)) or 0)

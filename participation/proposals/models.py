@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    Boolean,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -18,7 +17,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -110,9 +108,12 @@ class Proposal(Model):
     # Moderation: hidden content is kept, shown as a placeholder with the reason category.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(String(20))
-    # Whether the process's counters (ProposalCounter) include this proposal: set when it becomes
-    # visible or hidden, in one conditional UPDATE, so a hide is never counted twice.
-    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # What the process's counters (ProposalCounter) hold for this proposal right now (state None:
+    # not counted), moved together with the counters under the row lock (counters.py), so no change
+    # is ever counted twice or lost, whatever the session had loaded.
+    counted_state: Mapped[str | None] = mapped_column(String(20))
+    counted_supports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    counted_comments: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     author: Mapped[User | None] = relationship(lazy="joined", innerjoin=False)
     process: Mapped[Process] = relationship()

@@ -307,3 +307,23 @@ def test_a_georeport_client_files_a_pothole_that_the_roads_department_handles(ap
     [item] = get(client, f"{BASE}/requests/{request_id}.json").get_json()
     assert item["status"] == "closed" and item["status_notes"] == "補修しました。"
     assert item["agency_responsible"] == "道路課"
+
+
+def test_category_questions_are_service_attributes_and_answered_as_attributes(app, client, city, api_key):
+    from participation.issues.models import Category
+
+    _key_id, key = api_key("まちアプリ")
+    with app.app_context():
+        db.session.get(Category, city["pothole"]).questions = [
+            {"id": 1, "kind": "single_choice", "text": {"ja": "穴の大きさ", "en": "Size"}, "required": True,
+             "choices": [{"ja": "小さい", "en": "Small"}, {"ja": "大きい", "en": "Large"}]},
+            {"id": 2, "kind": "short_text", "text": {"ja": "目印"}, "required": False, "removed": True}]
+        db.session.commit()
+    [attribute] = get(client, f"{BASE}/services/pothole.json").get_json()["attributes"]
+    assert attribute["code"] == "q1" and attribute["datatype"] == "singlevaluelist" and attribute["required"]
+    assert attribute["values"] == [{"key": "1", "name": "小さい"}, {"key": "2", "name": "大きい"}]
+    assert any(s["metadata"] in (True, "true") for s in get(client, f"{BASE}/services.json").get_json())
+    assert report(client, key).status_code == 400  # the required attribute is missing
+    assert report(client, key, **{"attribute[q1]": "2"}).status_code in (200, 201)
+    with app.app_context():
+        assert db.session.scalar(select(Issue.answers)) == {"1": [2]}

@@ -31,7 +31,7 @@ def test_register_creates_account_signs_in_and_keeps_language(app, client, post_
     response = post_form("/auth/register", register_data(email="Hanako@Example.JP"))
     assert response.status_code == 302
     home = client.get("/").get_data(as_text=True)
-    assert "おかえりなさい、山田 花子さん。" in home
+    assert 'おかえりなさい、<span class="name">山田 花子</span>さん。' in home  # the name never breaks
     with app.app_context():
         user = db.session.scalar(select(User))
         assert user.email == "hanako@example.jp"  # normalised
@@ -104,7 +104,7 @@ def test_login_logout_round_trip(client, make_user, post_form):
     user = make_user(email="taro@example.jp", display_name="太郎")
     response = post_form("/auth/login", {"email": "Taro@example.jp", "password": PASSWORD})
     assert response.status_code == 302
-    assert "おかえりなさい、太郎さん。" in client.get("/").get_data(as_text=True)
+    assert 'おかえりなさい、<span class="name">太郎</span>さん。' in client.get("/").get_data(as_text=True)
     response = post_form("/auth/logout", {}, page="/")
     assert response.status_code == 302
     html = client.get("/").get_data(as_text=True)

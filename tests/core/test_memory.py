@@ -6,9 +6,10 @@ import os
 import subprocess
 import sys
 
-# numpy, scipy and scikit-learn (opinion groups) load only where a recompute runs; shapely only when
-# a report is placed in an area or areas are imported. Each of them costs megabytes per worker.
-HEAVY = ("numpy", "scipy", "sklearn", "shapely")
+# numpy, scipy and scikit-learn (opinion groups) load only where a recompute runs (and numpy/scipy for
+# the gazetteer once one is imported); shapely only when a report is placed in an area or areas are
+# imported; Alembic only when a migration runs. Together they cost ~100 MB per worker.
+HEAVY = ("numpy", "scipy", "sklearn", "shapely", "alembic", "flask_migrate")
 
 SCRIPT = """
 import json, sys

@@ -136,3 +136,47 @@ def test_residents_and_officials_cannot_administer_categories(city, make_user, c
         login(make_user(role, department="roads") if role else make_user())
         assert client.get("/admin/categories/").status_code == 403
         assert client.get("/admin/areas/").status_code == 403
+
+
+def test_category_questions_asked_in_step_2_stored_and_shown_to_staff(app, city, make_user, client, login,
+                                                                     post_form):
+    admin = make_user("admin")
+    official = make_user("official", department="roads")
+    login(admin)
+    page = f"/admin/categories/{city['pothole']}"
+    assert post_form(f"{page}/questions", {"kind": "single_choice", "text_ja": "穴の大きさ",
+                                           "choices": "小さい"}, page=page).status_code == 400  # one choice
+    assert post_form(f"{page}/questions", {"kind": "single_choice", "text_ja": "穴の大きさ", "text_en": "Size",
+                                           "choices": "小さい | Small\n大きい | Large", "required": "y"},
+                     page=page).status_code == 302
+    assert post_form(f"{page}/questions", {"kind": "short_text", "text_ja": "近くの目印"}, page=page).status_code == 302
+    assert "穴の大きさ" in client.get(page).get_data(as_text=True)
+    resident = make_user()
+    login(resident)
+    base = {"step": "2", "category_id": str(city["pothole"]), "latitude": str(CENTER[0]),
+            "longitude": str(CENTER[1]), "title": "交差点の手前に深い穴", "shown_nearby": ""}
+    step1 = post_form("/issues/new", {"category_id": str(city["pothole"]), "latitude": str(CENTER[0]),
+                                      "longitude": str(CENTER[1])})
+    assert "穴の大きさ" in step1.get_data(as_text=True)  # asked in step 2
+    missing = post_form("/issues/new", base)
+    assert missing.status_code == 400 and "この質問は回答が必須です。" in missing.get_data(as_text=True)
+    assert post_form("/issues/new", {**base, "q1": "7"}).status_code == 400  # not a choice offered
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Issue.id))) == 0
+    response = post_form("/issues/new", {**base, "q1": "2", "q2": "コンビニの前"})
+    assert response.status_code == 302
+    issue_path = response.headers["Location"]
+    with app.app_context():
+        issue = db.session.scalar(db.select(Issue))
+        assert issue.answers == {"1": [2], "2": "コンビニの前"}
+    assert "コンビニの前" not in client.get(issue_path).get_data(as_text=True)  # residents: not shown
+    login(official)
+    html = client.get(issue_path).get_data(as_text=True)
+    assert "穴の大きさ" in html and "大きい" in html and "コンビニの前" in html
+    login(admin)  # a removed question is no longer asked; its id is never reused
+    assert post_form(f"{page}/questions/1/delete", {}, page=page).status_code == 302
+    assert post_form(f"{page}/questions/1/delete", {}, page=page).status_code == 404
+    assert post_form(f"{page}/questions", {"kind": "long_text", "text_ja": "詳しい状況"}, page=page).status_code == 302
+    with app.app_context():
+        questions = db.session.get(Category, city["pothole"]).questions
+        assert [q["id"] for q in questions if not q.get("removed")] == [2, 3]

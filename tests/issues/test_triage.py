@@ -153,9 +153,13 @@ def test_assign_to_a_colleague_only_within_the_department(app, client, login, po
     forged = post_form("/admin/triage", {"issue_ids": [str(issue.id), str(other.id)], "action": "assign",
                                          "assignee_id": str(staff["sato"].id)})
     assert forged.status_code == 403
+    forged_status = post_form("/admin/triage", {"issue_ids": [str(issue.id), str(other.id)], "action": "status",
+                                                "status": "in_progress", "note": "まとめて"})
+    assert forged_status.status_code == 403
     with app.app_context():
         assert db.session.get(Issue, issue.id).assignee_id == staff["suzuki"].id
         assert db.session.get(Issue, other.id).assignee_id is None
+        assert {db.session.get(Issue, x.id).status for x in (issue, other)} == {"open"}  # nothing half-written
     # "Every issue on this page" without JavaScript.
     whole = post_form("/admin/triage", {"page_ids": [str(issue.id)], "whole_page": "y", "action": "assign",
                                         "assignee_id": str(staff["sato"].id)})

@@ -166,3 +166,18 @@ def test_full_width_numbers_are_read_in_every_coordinate_and_number_field(app):
     assert clean_location("－３５．６５", "１３９") == (-35.65, 139.0)
     assert halfwidth_number("　１２　") == "12" and halfwidth_number(None) is None
     assert int("１２３") == 123  # WTForms' IntegerField reads full-width digits as they are
+
+
+def test_the_cli_imports_files_in_order_and_names_the_bad_line(app, runner, tmp_path):
+    ok = runner.invoke(args=["places", "import", str(DATA / "abr_towns.csv"), str(DATA / "abr_blocks.csv")])
+    assert ok.exit_code == 0, ok.output
+    assert "(abr_town): 3 created, 0 updated" in ok.output and "(abr_block): 2 created" in ok.output
+    again = runner.invoke(args=["places", "import", str(DATA / "abr_towns.csv")])
+    assert "0 created, 3 updated" in again.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name_ja,name_en,kana,lat,lon\n駅,Station,えき,35.6,139.7\n公園,Park,こうえん,north,139.7\n",
+                   encoding="utf-8")
+    refused = runner.invoke(args=["places", "import", str(bad)])
+    assert refused.exit_code != 0 and "3" in refused.output and "north" in refused.output
+    with app.app_context():  # nothing of the refused file was kept
+        assert db.session.scalar(select(func.count()).select_from(Place).where(Place.kind == Kind.LANDMARK)) == 0

@@ -63,6 +63,10 @@ def test_the_zip_holds_every_item_of_every_feature(app, client, login):
         assert raw.startswith("\ufeff".encode())
         assert raw.decode("utf-8-sig").count("\r\n") == DATASETS[name] + 1
     with app.app_context():
+        from participation.core.mail_models import OutgoingMail
+
+        sent = db.session.scalar(select(OutgoingMail).where(OutgoingMail.recipient == world.EMAIL))
+        assert "/account/privacy/export/" in sent.text_body and "ダウンロード" in sent.subject
         actions = list(db.session.scalars(select(AuditLog.action).where(AuditLog.actor_id == ids["user"])))
     assert actions.count("privacy.export_request") == 1 and actions.count("privacy.export_download") == 1
 

@@ -6,6 +6,7 @@ import hashlib
 from datetime import timedelta
 
 from participation.alerts.models import AlertSubscription
+from participation.api.models import PersonalToken
 from participation.budgets.models import Ballot, BallotItem, Budget, Project
 from participation.conversations.models import Conversation, Participant, Statement, Vote
 from participation.core import clock, pages, privacy
@@ -16,7 +17,6 @@ from participation.extensions import db
 from participation.issues.models import Area, Category, Issue, IssueUpdate, MeToo
 from participation.meetings.models import Meeting, MeetingComment, Registration
 from participation.moderation.models import Flag
-from participation.api.models import PersonalToken
 from participation.processes.models import Phase, Process, city_today
 from participation.proposals.models import Comment, CommentVote, Proposal, ProposalVersion, Support
 from participation.surveys.models import Answer, Option, Question, Response, Survey

@@ -34,14 +34,14 @@ FIELDS = ["title", "body", "text", "note", "reason", "details", "email", "passwo
           "name_ja", "name_en", "contact_email", "target_days", "department", "city_name_ja", "city_name_en",
           "timezone", "lat", "lon", "zoom", "tile_url", "tile_attribution", "moderation_threshold",
           "post_rate_limit", "edit_minutes", "body_ja", "body_en", "group_ja", "group_en", "help_ja", "help_en",
-          "position", "active", "override_department_id", "geojson"]
+          "position", "active", "override_department_id", "geojson", "text_en", "choices", "required", "q1"]
 
 FREE_TEXT = ["title", "body", "text", "note", "details", "display_name", "title_ja", "title_en",
              "description_ja", "justification", "text_ja", "options", "rows", "planned_period", "address",
              "q", "next", "shown_nearby", "password", "confirm", "email", "reason", "name", "topic_ja", "topic_en",
              "description_en", "seeds", "name_ja", "name_en", "city_name_ja", "city_name_en", "tile_url",
              "tile_attribution", "post_rate_limit", "body_ja", "body_en", "group_ja", "group_en", "help_ja",
-             "help_en", "geojson", "contact_email", "timezone"]
+             "help_en", "geojson", "contact_email", "timezone", "text_en", "choices"]
 
 BAD_BODIES = {
     "overlong": {f: "長" * 30_000 for f in FIELDS},
@@ -184,6 +184,13 @@ FUZZ_FORMS = {
                 "action": st.sampled_from(["status", "assign", "x"]), "status": TEXT, "note": TEXT,
                 "template_id": NUMBERISH, "assignee_id": NUMBERISH}),
     "issue_note": ("/issues/{issue}/notes", "official_dept", {"text": TEXT}),
+    "privacy": ("/account/privacy", "resident",
+                {"consent_demographics": st.sampled_from(["", "y", "x"]), "age_group": TEXT, "area_id": NUMBERISH,
+                 "gender": TEXT, "consent_news": st.sampled_from(["", "y"]), "public_profile": TEXT}),
+    "delete_account": ("/account/delete", "resident",
+                       {"password": TEXT, "understood": st.sampled_from(["", "y", "x"])}),
+    "admin_erase": ("/admin/users/{other_user}/erase", "admin",
+                    {"reason": TEXT, "understood": st.sampled_from(["", "x"])}),
     "kpi_population": ("/kpi/population", "admin",
                        {"dimension": st.sampled_from(["age_group", "area", "x", ""]), "g_10-19": NUMBERISH,
                         "g_20-29": TEXT, "g_1": NUMBERISH}),

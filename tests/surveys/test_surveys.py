@@ -324,7 +324,7 @@ def test_results_are_private_until_published(app, client, login, make_user, buil
     public = app.test_client()
     html = public.get(results).get_data(as_text=True)
     assert public.get(results).status_code == 200
-    assert "回答数 2件" in html and "にぎやか" not in html
+    assert '回答数 <span class="num">2</span>件' in html and "にぎやか" not in html
     assert "自由記述の回答は公開していません。" in html
     with app.app_context():
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == "survey.results")) is not None
