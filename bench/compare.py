@@ -68,7 +68,7 @@ def ok(client, path: str, expect: int = 200) -> Callable[[], object]:
     return fetch
 
 
-def pages_for(app, baseline, world: World, rng: random.Random) -> list[Page]:
+def pages_for(app, baseline, world: World, rng: random.Random, comments: int, cases: int) -> list[Page]:
     anonymous, signed_in, moderator = app.test_client(), app.test_client(), app.test_client()
     base = baseline.test_client()
     with app.app_context():
@@ -102,12 +102,12 @@ def pages_for(app, baseline, world: World, rng: random.Random) -> list[Page]:
         Page("search 公園 駅前 (two 2-char terms)", ok(anonymous, listing + "?q=公園+駅前"),
              relative_to="proposal list (random, page 1)"),
         Page("proposal page", random_path("/proposals/", world.first_proposal, world.proposals // 2)),
-        Page("proposal, 10,000 comments, signed in", ok(signed_in, f"/proposals/{world.discussed_proposal}")),
+        Page(f"proposal, {comments:,} comments, signed in", ok(signed_in, f"/proposals/{world.discussed_proposal}")),
         Page("/issues/", ok(anonymous, "/issues/")),
         Page("issues.geojson zoom 16", geojson(anonymous), geojson(base)),
         Page("issue page", random_path("/issues/", world.first_issue, world.issues)),
         Page("/issues/stats", ok(anonymous, "/issues/stats")),
-        Page("moderation queue (300 cases)", ok(moderator, "/moderation/")),
+        Page(f"moderation queue ({cases} cases)", ok(moderator, "/moderation/")),
     ]
 
 
@@ -194,6 +194,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=None, help="requests per page and size")
     parser.add_argument("--proposals", help="comma-separated sizes instead of the defaults, e.g. 1000,2000,4000")
     parser.add_argument("--issues", help="comma-separated sizes, as many as --proposals")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the SQLite database of the largest size (for load.py --database-url)")
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--cases", type=int, default=300)
     args = parser.parse_args()
@@ -226,13 +228,15 @@ def main() -> None:
         if step == 0:
             seed_comments(app, world, args.comments, rng)
             seed_cases(app, world, args.cases)
+        inserted = time.perf_counter()
         rebuild_counters(app)
         with app.app_context(), db.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")
         label = f"{n_proposals:,} proposals, {n_issues:,} issues"
-        print(f"\nseeded {label} in {time.perf_counter() - started:.0f} s")
+        print(f"\nseeded {label}: rows in {inserted - started:.0f} s, counters rebuilt and ANALYZE in "
+              f"{time.perf_counter() - inserted:.0f} s")
         print(check_same_data(app, baseline, random.Random(step)))
-        pages = pages_for(app, baseline, world, random.Random(step))
+        pages = pages_for(app, baseline, world, random.Random(step), args.comments, args.cases)
         queue = next(p for p in pages if p.name.startswith("moderation queue"))
         queue_queries = count_queries(app, queue.app_fetch)
         measure(pages, requests)
@@ -247,7 +251,10 @@ def main() -> None:
     for name, medians in growth.items():
         cells = " / ".join(f"{m:.1f}" for m in medians)
         print(f"{name:<42}{cells:>28} ms   {max(medians) / min(medians):.2f}x")
-    cleanup(app, tmp)
+    if args.keep and server is None:
+        print(f"\nkept: {url}")
+    else:
+        cleanup(app, tmp)
     if server is not None:
         server.stop()
 

@@ -129,6 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--quick", action="store_true", help="10k proposals, 30k issues, 20 s runs")
     parser.add_argument("--postgresql", action="store_true")
+    parser.add_argument("--database-url", help="an already seeded database (compare.py --keep) instead of seeding")
     parser.add_argument("--proposals", type=int, default=None)
     parser.add_argument("--issues", type=int, default=None)
     parser.add_argument("--users", type=int, default=8, help="simulated users (bounded: at most 50)")
@@ -142,27 +143,31 @@ def main() -> None:
     n_issues = args.issues or (30_000 if args.quick else 1_000_000)
 
     server = None
-    database_url = None
-    if args.postgresql:
+    database_url = args.database_url
+    if args.postgresql and not database_url:
         from compare import postgres_url
 
         database_url, server = postgres_url()
     app, tmp, url = bench_app("bench-load-", database_url)
-    from _seed import grow_issues, grow_proposals, rebuild_counters, seed_base
+    from _seed import grow_issues, grow_proposals, rebuild_counters, seed_base, world_of
 
     from participation.extensions import db
 
     started = time.perf_counter()
-    rng = random.Random(42)
-    world = seed_base(app)
-    grow_proposals(app, world, n_proposals, rng)
-    grow_issues(app, world, n_issues, rng)
-    rebuild_counters(app)
-    with app.app_context(), db.engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+    if args.database_url:
+        world = world_of(app)
+        n_proposals, n_issues = world.proposals, world.issues
+    else:
+        rng = random.Random(42)
+        world = seed_base(app)
+        grow_proposals(app, world, n_proposals, rng)
+        grow_issues(app, world, n_issues, rng)
+        rebuild_counters(app)
+        with app.app_context(), db.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
     with app.app_context():
         db.engine.dispose()
-    print(f"seeded {n_proposals:,} proposals and {n_issues:,} issues in {time.perf_counter() - started:.0f} s "
+    print(f"{n_proposals:,} proposals and {n_issues:,} issues ready in {time.perf_counter() - started:.0f} s "
           f"({url.split(':')[0]}); locust: {users} users, {seconds} s per run, Accept-Encoding: {args.accept_encoding}")
 
     env = dict(os.environ, DATABASE_URL=url, BASELINE_DATABASE_URL=url, SECRET_KEY="bench",
@@ -214,7 +219,7 @@ def main() -> None:
     for label, figures in (("app after warm-up", memory_warm), ("app after the runs", memory_after),
                            ("baseline after its run", memory_base)):
         print(f"{label:<24}" + "   ".join(f"{rss:.0f} / {pss:.0f}" for rss, pss in figures))
-    cleanup(app, tmp)
+    cleanup(app, tmp)  # the instance folder of this run (a --database-url file lives elsewhere)
     if server is not None:
         server.stop()
 

@@ -28,5 +28,12 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    signals.admin_sections.connect(_sections, sender=app)
+    signals.admin_sections.connect(_sections, sender=app, weak=False)
+    signals.seed_demo.connect(_seed, sender=app, weak=False)
     app.jinja_env.globals.update(can_administer=permissions.can_administer)
+
+
+def _seed(app: Flask, **_: object) -> str | None:
+    from .demo import seed
+
+    return seed()

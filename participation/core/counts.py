@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -80,8 +81,9 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     for count in _registered():
         def touched(obj: Any, count: RowCount = count) -> bool:
             return isinstance(obj, count.model) and obj.id is not None
-        changed = [o.id for o in session.dirty if touched(o) and any(
-            _state(o).attrs[c].history.has_changes() for c in count.columns)]
+        writes = {o.id: found for o in session.dirty if touched(o) and (found := {
+            c: getattr(o, c) for c in count.columns if _state(o).attrs[c].history.has_changes()})}
+        changed = list(writes)
         deleted = [o.id for o in session.deleted if touched(o)]
         old = {}
         if changed or deleted:
@@ -90,7 +92,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
                 table.c.id.in_(changed + deleted)).with_for_update()
             old = {row.id: row for row in session.connection().execute(query)}
         if old or any(isinstance(o, count.model) for o in session.new):
-            found[count.name] = old
+            found[count.name] = (old, writes)
     if found:
         session.info[_INFO] = found
 
@@ -107,7 +109,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     for count in _registered():
         if count.name not in before:
             continue
-        old = before[count.name]
+        old, writes = before[count.name]
 
         def add(row: Any, sign: int, count: RowCount = count) -> None:
             key = count.key(row)
@@ -116,11 +118,13 @@ def _after_flush(session: Session, _context: Any) -> None:
         for obj in session.new:
             if isinstance(obj, count.model):
                 add(obj, +1)
-        for obj in [*session.dirty, *session.deleted]:
+        for obj in session.deleted:
             if isinstance(obj, count.model) and obj.id in old:
                 add(old[obj.id], -1)
-                if obj not in session.deleted:
-                    add(obj, +1)
+        for obj in session.dirty:
+            if isinstance(obj, count.model) and obj.id in old and obj.id in writes:
+                add(old[obj.id], -1)  # the committed row, then with what this flush wrote
+                add(SimpleNamespace(**{**old[obj.id]._asdict(), **writes[obj.id]}), +1)
     _upsert(session.connection(), deltas)
 
 
@@ -131,8 +135,8 @@ def rebuild(app: Any = None, **_: Any) -> str:
     for count in _registered():
         table = count.model.__table__
         deltas: Counter = Counter()
-        rows = connection.execution_options(yield_per=5000).execute(
-            select(table.c.id, *(table.c[c] for c in count.columns)))
+        rows = connection.execute(select(table.c.id, *(table.c[c] for c in count.columns))
+                                  .execution_options(yield_per=5000))
         for row in rows:
             key = count.key(row)
             if key is not None:

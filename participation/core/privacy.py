@@ -150,6 +150,8 @@ def save_choices(user: User, *, demographics: bool, news: bool, data: dict | Non
         for key, value in values.items():
             setattr(row, key, value)
     if public_profile is not None:
+        if public_profile and user.is_blocked and not has_public_profile(user):
+            raise PermissionDenied(_l("A blocked account cannot show a public profile."))
         set_public_profile(user, public_profile)
     db.session.flush()
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -218,14 +219,17 @@ def _state(obj: Any) -> Any:
     return inspect(obj)
 
 
-def _changed(issue: Issue) -> bool:
+def _changed(issue: Issue) -> dict[str, Any]:
+    """The tracked columns this flush writes, with their new values."""
     state: Any = inspect(issue)
-    return any(state.attrs[name].history.has_changes() for name in TRACKED)
+    return {name: getattr(issue, name) for name in TRACKED if state.attrs[name].history.has_changes()}
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     session.info.pop(_INFO, None)
-    changed = [o.id for o in session.dirty if isinstance(o, Issue) and o.id is not None and _changed(o)]
+    writes = {o.id: found for o in session.dirty
+              if isinstance(o, Issue) and o.id is not None and (found := _changed(o))}
+    changed = list(writes)
     deleted = [o.id for o in session.deleted if isinstance(o, Issue) and o.id is not None]
     targets = [(type(o), o.id) for o in session.dirty if isinstance(o, Category | Department)
                and _state(o).attrs["target_days"].history.has_changes()]
@@ -237,7 +241,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         # The rows as committed by anyone before us (locked until we commit): counts move from there.
         query = select(*_COLUMNS).where(Issue.__table__.c.id.in_(changed + deleted)).with_for_update()
         old = {row.id: row for row in session.connection().execute(query)}
-    session.info[_INFO] = {"old": old, "targets": targets, "areas": areas}
+    session.info[_INFO] = {"old": old, "writes": writes, "targets": targets, "areas": areas}
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -252,9 +256,12 @@ def _after_flush(session: Session, _context: Any) -> None:
         if isinstance(obj, Issue):
             deltas.add(obj, +1, tz, targets)
     for obj in session.dirty:
-        if isinstance(obj, Issue) and obj.id in before["old"]:
-            deltas.add(before["old"][obj.id], -1, tz, targets)
-            deltas.add(obj, +1, tz, targets)
+        if isinstance(obj, Issue) and obj.id in before["old"] and obj.id in before["writes"]:
+            old = before["old"][obj.id]
+            deltas.add(old, -1, tz, targets)
+            # What the row holds now: the committed values, with what this flush wrote (another
+            # transaction may have changed columns this session's copy still shows as before).
+            deltas.add(SimpleNamespace(**{**old._asdict(), **before["writes"][obj.id]}), +1, tz, targets)
     for obj in session.deleted:
         if isinstance(obj, Issue) and obj.id in before["old"]:
             deltas.add(before["old"][obj.id], -1, tz, targets)
@@ -282,7 +289,7 @@ def install() -> None:
 # --- rebuild ------------------------------------------------------------------------------------
 
 def _rows(connection: Any, *conditions: Any) -> Iterator[Any]:
-    result = connection.execution_options(yield_per=5000).execute(select(*_COLUMNS).where(*conditions))
+    result = connection.execute(select(*_COLUMNS).where(*conditions).execution_options(yield_per=5000))
     yield from result
 
 

@@ -182,11 +182,10 @@ def triage_queue(official: Actor, department_id: int, filters: TriageFilters) ->
 
 def colleagues(department_id: int) -> list[User]:
     """Who may be assigned the department's issues: its officials who are not blocked."""
-    return list(db.session.scalars(
-        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == Role.OFFICIAL, RoleAssignment.department_id == department_id,
-               User.blocked_at.is_(None))
-        .distinct().order_by(User.display_name, User.id)))
+    members = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.OFFICIAL,
+                                                   RoleAssignment.department_id == department_id)
+    return list(db.session.scalars(select(User).where(User.id.in_(members), User.blocked_at.is_(None))
+                                   .order_by(User.display_name, User.id)))
 
 
 def notes(issue: Issue) -> list[IssueNote]:

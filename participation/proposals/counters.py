@@ -20,9 +20,10 @@ count is recomputed from the rows under the same lock. Commands lock the row fir
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-from sqlalchemy import case, delete, event, func, insert, inspect, select, update
+from sqlalchemy import Table, case, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.services import lock_row
@@ -33,8 +34,8 @@ from .models import Comment, Proposal, ProposalCounter, State, Support
 Contribution = tuple[int, str, int, int] | None
 
 _FIGURES = ("process_id", "state", "supports_count", "comments_count", "hidden_at")
-_P = Proposal.__table__
-_C = Comment.__table__
+_P = cast(Table, Proposal.__table__)
+_C = cast(Table, Comment.__table__)
 
 
 def lock(proposal: Proposal) -> None:
@@ -143,7 +144,7 @@ def _render_comment(_mapper: Any, _connection: Any, comment: Comment) -> None:
         comment.body_html = str(resident_html(comment.body)) if comment.body else ""
 
 
-_LISTENERS = [
+_LISTENERS: list[tuple[Any, str, Callable[..., Any]]] = [
     (Proposal, "after_insert", _proposal_inserted), (Proposal, "after_update", _proposal_updated),
     (Proposal, "before_delete", _proposal_deleted), (Comment, "after_insert", _comment_inserted),
     (Comment, "after_update", _comment_updated), (Comment, "after_delete", _comment_deleted),
@@ -178,13 +179,18 @@ def count_in_states(process_id: int, states: list[str] | None) -> int:
 # --- rebuilding ---------------------------------------------------------------------------------
 
 def recount_proposals() -> None:
-    """Recompute every proposal's supports and visible comments from the rows (bulk: no events)."""
+    """Recompute every proposal's supports and visible comments, and every thread's replies, from
+    the rows (bulk statements: no events)."""
     db.session.execute(update(Proposal).values(
         supports_count=select(func.count(Support.id)).where(Support.proposal_id == Proposal.id)
         .scalar_subquery(),
         comments_count=select(func.count(Comment.id)).where(
             Comment.proposal_id == Proposal.id, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
         .scalar_subquery()), execution_options={"synchronize_session": False})
+    replies = _C.alias("replies")
+    db.session.execute(update(_C).where(_C.c.parent_id.is_(None)).values(
+        replies_count=select(func.count()).select_from(replies).where(replies.c.root_id == _C.c.id)
+        .scalar_subquery()))
 
 
 def rebuild(*, per_proposal: bool = True) -> int:

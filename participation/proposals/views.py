@@ -239,7 +239,8 @@ def comment_edit(proposal_id: int, comment_id: int):
         ok, _result = submit(form, lambda: services.edit_comment(current_user, comment, form.body.data),
                           _("Your comment has been updated."))
         if ok:
-            return redirect(url_for("proposals.detail", proposal_id=proposal.id) + f"#comment-{comment.id}")
+            where = {"thread": comment.root_id} if comment.root_id else {}
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id, **where) + f"#comment-{comment.id}")
     status = form_status()
     return render_template("proposals/comment_edit.html", proposal=proposal, comment=comment,
                            form=form), status

@@ -76,3 +76,15 @@ def test_settings_take_effect_without_a_restart(app, make_user, client):
         assert site.get("MODERATION_HIDE_THRESHOLD") == 7
         db.session.commit()
     assert "あおば市" in client.get("/?lang=ja").get_data(as_text=True)
+
+
+def test_demo_pages_are_published_once_and_demo_accounts_need_not_accept_again(app, make_user):
+    from participation.administration.demo import seed
+
+    make_user("admin")
+    person = make_user()
+    with app.test_request_context("/"):
+        assert seed() is not None
+        assert seed() is None  # idempotent
+        assert all(pages.current_version(slug) == 1 for slug in pages.PAGES)
+        assert pages.pending_acceptance(_user(app, person)) == []

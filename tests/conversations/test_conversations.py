@@ -242,11 +242,11 @@ def test_voting_page_works_without_javascript(app, client, login, make_user, mak
     page = f"/processes/{slug}/conversations/{cid}"
     html = client.get(page).get_data(as_text=True)
     assert "意見その1です。" in html and "賛成" in html and "反対" in html and "パス／わからない" in html
-    assert "0／2 に回答" in html
+    assert '<span class="num">0</span>／<span class="num">2</span> に回答' in html
     response = post_form(page + "/vote", {"statement_id": str(sids[0]), "vote": "agree"}, page=page)
     assert response.status_code == 302
     html = client.get(page).get_data(as_text=True)
-    assert "意見その2です。" in html and "1／2 に回答" in html
+    assert "意見その2です。" in html and '<span class="num">1</span>／<span class="num">2</span> に回答' in html
     bad = post_form(page + "/vote", {"statement_id": str(sids[1]), "vote": "maybe"}, page=page)
     assert bad.status_code == 400 and "「賛成」「反対」「パス／わからない」のいずれかを選んでください。" in \
         bad.get_data(as_text=True)

@@ -133,3 +133,25 @@ def test_leaflet_loads_only_on_pages_that_show_a_map(client, make_process):
                        r'data-scripts="(/static/leaflet/leaflet\.js\?v=\w+) (/static/js/map\.js\?v=\w+)"',
                        proposals)
     assert loader, "the collapsed map has no loader"
+
+
+def test_compression_can_be_left_to_a_reverse_proxy(backend_app, monkeypatch):
+    from participation import create_app
+    from participation.core import jobs
+
+    from ..conftest import make_config
+
+    monkeypatch.setitem(jobs._state, "app", jobs._state["app"])  # the suite's app stays the jobs' app
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=backend_app.config["SQLALCHEMY_DATABASE_URI"],
+                                 COMPRESS_REGISTER=False))
+    client = app.test_client()
+    response = client.get("/api/openapi.json", headers={"Accept-Encoding": "gzip, br"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers
+    css = client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in css.headers
+    css.close()
+    from participation.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()

@@ -37,3 +37,18 @@ def test_profile_is_404_unless_the_person_opted_in(app, client, make_user):
     assert client.get(f"/users/{ids['user']}").status_code == 404
     assert client.get(f"/users/{make_user().id}").status_code == 404  # never opted in
     assert client.get("/users/999999").status_code == 404
+
+
+def test_a_blocked_account_cannot_start_showing_a_profile(app, make_user):
+    import pytest
+
+    from participation.core.errors import PermissionDenied
+
+    user = make_user()
+    with app.app_context():
+        row = db.session.get(User, user.id)
+        row.blocked_at = clock.now()
+        with pytest.raises(PermissionDenied):
+            privacy.save_choices(row, demographics=False, news=False, public_profile=True)
+        privacy.save_choices(row, demographics=False, news=True, public_profile=False)  # consents still work
+        assert not privacy.has_public_profile(row)

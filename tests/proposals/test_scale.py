@@ -12,7 +12,7 @@ from participation.core.models import User
 from participation.extensions import db
 from participation.moderation import services as moderation
 from participation.processes.models import Process
-from participation.proposals import comment_queries, counters, queries, search, services
+from participation.proposals import counters, queries, search, services
 from participation.proposals.models import Comment, Proposal, ProposalCounter, State
 
 from .conftest import reload
@@ -172,16 +172,20 @@ def test_list_and_process_pages_do_not_grow_with_the_table(app, client, login, m
     process = make_process("square")
     author = make_user()
     login(make_user())
-    make_proposal(process, author, title="ひとつめの提案")
-    paths = ["/processes/square/proposals/", "/processes/square/proposals/?sort=most_supported&page=2",
-             "/processes/square/proposals/?q=公園", "/processes/square/"]
+    for i in range(2):
+        make_proposal(process, author, title=f"公園のはじめの提案{i}")
+    paths = ["/processes/square/proposals/?sort=newest", "/processes/square/proposals/?sort=most_supported",
+             "/processes/square/proposals/?sort=newest&q=公園", "/processes/square/"]
     few = [len(_count_queries(app, client, path)) for path in paths]
-    for i in range(30):
+    random_few = len(_count_queries(app, client, "/processes/square/proposals/"))
+    for i in range(29):
         make_proposal(process, author, title=f"公園の提案その{i}")
     statements = {path: _count_queries(app, client, path) for path in paths}
     assert [len(s) for s in statements.values()] == few
+    # Random order: one more range read at most, when a visitor's page wraps around the keys.
+    assert len(_count_queries(app, client, "/processes/square/proposals/")) <= random_few + 1
     # The plain list and the process page take their totals from the counters, never count(*).
-    for path in ("/processes/square/proposals/", "/processes/square/"):
+    for path in ("/processes/square/proposals/?sort=newest", "/processes/square/"):
         assert not [s for s in statements[path] if re.search(r"count\(\S*proposals\.id\)", s)]
     page = client.get("/processes/square/proposals/").get_data(as_text=True)
     assert "提案31件" in page and "2ページ中1ページ目" in page
@@ -210,7 +214,7 @@ def test_detail_page_with_60_comments_and_replies_runs_fixed_queries(app, client
     add(55)
     many = len(_count_queries(app, client, f"/proposals/{proposal.id}"))
     assert many == few
-    assert len(_count_queries(app, client, f"/proposals/{proposal.id}?comments=best&page=2")) == few
+    assert len(_count_queries(app, client, f"/proposals/{proposal.id}?comments=best&page=2")) <= few
 
 
 # --- comments a page at a time ------------------------------------------------------------------
@@ -228,7 +232,7 @@ def test_comments_page_collapse_threads_and_keep_hidden_hidden(app, client, make
         for j in range(5):
             services.add_comment(get(User, residents[j % 2].id), get(Proposal, proposal.id),
                                  f"返信番号{j}です", parent_id=ids[0])
-        moderation.hide_content(get(User, moderator), "proposal_comments", ids[1], "offensive")
+        moderation.hide_content(get(User, moderator.id), "proposal_comments", ids[1], "offensive")
         services.delete_comment(get(User, residents[2].id), get(Comment, ids[2]), get(Proposal, proposal.id))
         db.session.commit()
         assert reload(Proposal, proposal.id).comments_count == 58  # 60 written, one hidden, one deleted
