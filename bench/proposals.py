@@ -69,6 +69,12 @@ def seed(app, count: int) -> tuple[str, int]:
         first = db.session.scalar(db.select(Proposal.id).order_by(Proposal.id))
         db.session.execute(insert(ProposalVersion), [
             {"proposal_id": first, "number": 1, "title": "t", "body": "b", "created_at": now}])
+        # Bulk inserts skip the mapper events: fill the counters and the search index as
+        # `flask counters rebuild` does (keeping the seeded supports_count values).
+        from participation.proposals import counters, search
+
+        counters.rebuild(per_proposal=False)
+        search.reindex()
         db.session.commit()
         return process.slug, first
 

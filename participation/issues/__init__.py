@@ -12,7 +12,7 @@ def _status_change(data: dict) -> dict:
     from .models import STATUS_LABELS, Status
 
     try:
-        status = str(STATUS_LABELS[Status(data.get("status"))])
+        status = str(STATUS_LABELS[Status(str(data.get("status")))])
     except ValueError:
         status = str(data.get("status") or "")
     return {**data, "status": status, "note": data.get("note") or "—"}
@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
 
     tallies.install()
     register_notification_kind(
-        app, "issue.status", _l("“%(title)s” is now %(status)s. The city's note: %(note)s"),
+        app, "issue.status", _l("“%(title)s” is now %(status)s. Note from the city: %(note)s"),
         lambda n: url_for("issues.detail", issue_id=n.target_id) + "#timeline", _status_change)
     register_notification_kind(
         app, "issue.updated", _l("New update on “%(title)s”."),

@@ -8,21 +8,22 @@
   the current language, or None (a template global too);
 - `get(place_id)`: one place as a Match, or None.
 
-Reverse look-ups never query the database per point: the town and block points live in a KD-tree
-per process, rebuilt when the newest import's token changes (one small query per request, made
-only when a page asks for a name). List pages can name every row for free.
+Reverse look-ups never query the database per point: the town and block points live in a grid of
+numpy arrays per process (about 1.7 km cells; the 3 × 3 cells around a point are searched), rebuilt
+when the newest import's token changes (one small query per request, made only when a page asks
+for a name). List pages can name every row for free.
 """
 from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from ..core.i18n import current_language
 from ..extensions import db
@@ -65,6 +66,15 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _starts(column, prefix: str):
+    """`column` starts with `prefix`. On SQLite a range over the index as well (its LIKE ignores
+    indexes); elsewhere LIKE alone (a linguistic collation's order is not a prefix order)."""
+    like = column.like(_like_prefix(prefix), escape="\\")
+    if db.session.get_bind().dialect.name == "sqlite":
+        return and_(column >= prefix, column < prefix + "\U0010ffff", like)
+    return like
+
+
 def _query_keys(q: str) -> tuple[list[str], str]:
     """The typed text's keys: as typed, and without a leading city/ward name the gazetteer knows."""
     text = (q or "")[:QUERY_MAX]
@@ -79,11 +89,16 @@ def _query_keys(q: str) -> tuple[list[str], str]:
 def _search_keys(keys: list[str], en: str, limit: int, *, contains: bool = False) -> list[Place]:
     if not keys and not en:
         return []
-    pattern = (lambda k: "%" + _like_prefix(k)) if contains else _like_prefix
-    conditions = [c for k in keys for c in (Place.key.like(pattern(k), escape="\\"),
-                                             Place.kana_key.like(pattern(k), escape="\\"))]
-    if len(en) >= 2:
-        conditions.append(Place.en_key.like(pattern(en), escape="\\"))
+    if contains:  # anywhere in the name: landmarks only (「公園」→「中央公園」), a small set
+        conditions = [c for k in keys for c in (Place.key.like("%" + _like_prefix(k), escape="\\"),
+                                                 Place.kana_key.like("%" + _like_prefix(k), escape="\\"))]
+        if len(en) >= 2:
+            conditions.append(Place.en_key.like("%" + _like_prefix(en), escape="\\"))
+        conditions = [and_(Place.kind == Kind.LANDMARK, or_(*conditions))]
+    else:
+        conditions = [c for k in keys for c in (_starts(Place.key, k), _starts(Place.kana_key, k))]
+        if len(en) >= 2:
+            conditions.append(_starts(Place.en_key, en))
     exact = or_(Place.key.in_(keys), Place.kana_key.in_(keys)) if keys else Place.en_key == en
     order = [case((exact, 0), else_=1), case((Place.kind == Kind.TOWN, 0), (Place.kind == Kind.LANDMARK, 1),
                                              else_=2), func.length(Place.key), Place.id]
@@ -136,16 +151,17 @@ def get(place_id: Any) -> Match | None:
     return _match(place) if place is not None and place.latitude is not None else None
 
 
-# --- reverse: an in-process KD-tree of town and block points ------------------------------------
+# --- reverse: an in-process grid of town and block points ---------------------------------------
+
+CELL_DEG = 0.015  # about 1.7 km north-south: the 3 × 3 cells around a point hold everything within REVERSE_MAX_M
+
 
 @dataclass
 class _Index:
     token: str | None
-    tree: Any = None
     towns: tuple[Match, ...] = ()
-    point_town: Any = None  # numpy array: for each point, its index in `towns`
+    cells: dict[tuple[int, int], tuple[Any, Any]] = field(default_factory=dict)  # cell -> (points, town index)
     city_keys: tuple[str, ...] = ()
-    scale: float = 1.0  # cos(latitude): longitude degrees shrink towards the poles
 
 
 _lock = threading.Lock()
@@ -160,24 +176,26 @@ def _current_token() -> str | None:
     return token
 
 
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG)
+
+
 def _build(token: str | None) -> _Index:
+    import numpy as np  # only when a page first names a place
+
     towns = db.session.scalars(select(Place).where(Place.kind == Kind.TOWN, Place.latitude.is_not(None))).all()
     position = {t.id: i for i, t in enumerate(towns)}
     points = [(t.latitude, t.longitude, i) for i, t in enumerate(towns)]
     rows = db.session.execute(select(Place.parent_id, Place.latitude, Place.longitude).where(
         Place.kind == Kind.BLOCK, Place.latitude.is_not(None), Place.parent_id.is_not(None))).all()
     points += [(lat, lon, position[parent]) for parent, lat, lon in rows if parent in position]
+    grouped: dict[tuple[int, int], list[tuple[float, float, int]]] = {}
+    for point in points:
+        grouped.setdefault(_cell(point[0], point[1]), []).append(point)
+    cells = {cell: (np.array([(p[0], p[1]) for p in members], dtype=float), np.array([p[2] for p in members]))
+             for cell, members in grouped.items()}
     cities = sorted({normalize.key(t.city_ja) for t in towns if t.city_ja}, key=len, reverse=True)
-    if not points:
-        return _Index(token, city_keys=tuple(cities))
-    import numpy as np  # numpy and scipy load only once a gazetteer is imported and a name is asked for
-    from scipy.spatial import cKDTree
-
-    array = np.array([(p[0], p[1]) for p in points], dtype=float)
-    scale = math.cos(math.radians(float(array[:, 0].mean())))
-    array[:, 1] *= scale
-    return _Index(token, cKDTree(array), tuple(_match(t) for t in towns), np.array([p[2] for p in points]),
-                  tuple(cities), scale)
+    return _Index(token, tuple(_match(t) for t in towns), cells, tuple(cities))
 
 
 def _index() -> _Index:
@@ -197,12 +215,22 @@ def reverse(lat: float | None, lon: float | None) -> Match | None:
     if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
         return None
     index = _index()
-    if index.tree is None:
+    row, col = _cell(lat, lon)
+    best, best_town = math.inf, -1
+    scale = math.cos(math.radians(lat))
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            found = index.cells.get((row + dr, col + dc))
+            if found is None:
+                continue
+            points, towns = found
+            squared = (points[:, 0] - lat) ** 2 + ((points[:, 1] - lon) * scale) ** 2
+            i = int(squared.argmin())
+            if squared[i] < best:
+                best, best_town = float(squared[i]), int(towns[i])
+    if best_town < 0 or math.sqrt(best) * _EARTH_M_PER_DEG > REVERSE_MAX_M:
         return None
-    distance, i = index.tree.query((lat, lon * index.scale))
-    if distance * _EARTH_M_PER_DEG > REVERSE_MAX_M:
-        return None
-    return index.towns[int(index.point_town[i])]
+    return index.towns[best_town]
 
 
 def place_name(lat: float | None, lon: float | None, language: str | None = None) -> str | None:

@@ -12,7 +12,7 @@ def _answer_state(data: dict) -> dict:
     from .models import STATE_LABELS, State
 
     try:
-        state = str(STATE_LABELS[State(data.get("state"))])
+        state = str(STATE_LABELS[State(str(data.get("state")))])
     except ValueError:
         state = str(data.get("state") or "")
     return {**data, "state": state}

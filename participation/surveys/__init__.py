@@ -44,11 +44,9 @@ def _figures(app: Any, *, process: Any, **_: Any) -> list[tuple[str, int]]:
 
 def _actions(app: Any, *, process: Any, user: Any, **_: Any) -> list[tuple[str, ...]]:
     from ..core.i18n import localized
-    from .answering import is_open
-    from .queries import process_surveys
-
     from ..core.models import User
-    from .queries import existing_response
+    from .answering import is_open
+    from .queries import existing_response, process_surveys
 
     actions: list[tuple[str, ...]] = []
     for survey in process_surveys(process):

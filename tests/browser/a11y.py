@@ -38,7 +38,8 @@ NOT_PAGES = ("/auth/logout", "/static/", "/uploads/", "/tiles/", "/feeds/", "/ap
 NOT_PAGE_ENDINGS = (".csv", ".zip", ".ics", ".json", ".geojson", ".png", ".jpg", ".xml", ".atom")
 
 
-def discover_pages(request, base: str, url_map, seeds: list[str], limit: int = 600, per_endpoint: int = 3) -> dict[str, str]:
+def discover_pages(request, base: str, url_map, seeds: list[str], limit: int = 600,
+                   per_endpoint: int = 3) -> dict[str, str]:
     """{endpoint: first path that answers an HTML page}, following same-site links from `seeds` with
     the session of `request` (a Playwright APIRequestContext). A few pages of each endpoint are read
     for links (each process leads to different pages); the first one is the page to check."""

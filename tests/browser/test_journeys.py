@@ -166,7 +166,7 @@ def test_official_fixes_answers_facilitator_publishes_resident_is_told(live_serv
     with resident.expect_navigation():
         resident.click(".main-nav >> text=お知らせ")
     notes = resident.locator(".notifications").inner_text()
-    assert "市が回答しました" in notes and "状態が変わりました" in notes
+    assert "市が回答しました" in notes and "の状態が「" in notes
     with resident.expect_navigation():
         resident.click("text=提案「週末にマルシェを開ける広場に」に市が回答しました。")
     assert "来年度から月1回の試行を始めます。" in resident.locator("#answer").inner_text()

@@ -121,7 +121,8 @@ def test_dates_and_numbers_follow_locale_and_city_timezone(app):
         render = app.jinja_env.from_string("{{ d | date_text }} {{ n | number_text }} {{ d | datetime_text }}").render
         assert render(d=moment, n=12345) == "2026年11月21日 12,345 2026/11/21 1:30"  # minutes, no seconds
         # In pages dates and numbers are whole: <time> and <span class="num"> never break across lines.
-        render = app.jinja_env.from_string("{{ d | date }} {{ n | number }} {{ d | datetime }} {{ p | percent }}").render
+        render = app.jinja_env.from_string(
+            "{{ d | date }} {{ n | number }} {{ d | datetime }} {{ p | percent }}").render
         assert render(d=moment, n=12345, p=33.3) == (
             '<time datetime="2026-11-20T16:30:00+00:00">2026年11月21日</time> <span class="num">12,345</span> '
             '<time datetime="2026-11-20T16:30:00+00:00">2026/11/21 1:30</time> <span class="num">33.3%</span>')

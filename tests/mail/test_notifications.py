@@ -34,7 +34,7 @@ def test_follower_gets_the_officials_note_by_email_in_japanese(app, make_user, m
     change_status(app, make_user("official", department="roads"), issue)
     [message] = outbox
     assert message.to == ["reporter@example.jp"]
-    assert "状態が変わりました" in message.subject
+    assert "「道路に穴があります」の状態が「対応中」になりました。市からのメモ：" in message.subject  # what changed
     assert "穴を埋める工事を来週行います。" in message.body
     assert any(f"/issues/{issue.id}" in u for u in links(message.body))
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -45,7 +45,7 @@ def test_english_speakers_get_english(app, make_user, make_issue, outbox):
     issue = make_issue(make_user(email="en@example.jp", language="en"))
     outbox.clear()
     change_status(app, make_user("official", department="roads"), issue)
-    assert "The status of" in outbox[0].subject
+    assert "is now In progress. Note from the city:" in outbox[0].subject
 
 
 def test_never_means_no_mail_and_daily_waits_for_the_digest(app, make_user, make_issue, outbox):
@@ -64,7 +64,7 @@ def test_never_means_no_mail_and_daily_waits_for_the_digest(app, make_user, make
         db.session.commit()
     [digest] = outbox
     assert digest.to == ["daily@example.jp"] and "今日のまとめ" in digest.subject
-    assert "状態が変わりました" in digest.body
+    assert "の状態が「対応中」になりました" in digest.body
     with app.test_request_context("/"):  # idempotent: the same digest is never sent twice
         assert mail_notifications.send_digests(TUESDAY_0700_JST) == 0
         db.session.commit()

@@ -40,7 +40,8 @@ def test_three_flags_hide_a_comment_then_a_moderator_blocks_its_author(
     public = app.test_client().get(page).get_data(as_text=True)
     assert "ばかげた提案だ" not in public
     # Hidden automatically by the flags, not by a moderator: the page says so.
-    assert "この内容は複数の通報を受けて自動的に非表示になり、モデレーターの確認を待っています（理由：攻撃的・侮辱的）。" in public
+    assert ("この内容は複数の通報を受けて自動的に非表示になり、"
+            "モデレーターの確認を待っています（理由：攻撃的・侮辱的）。") in public
     with app.app_context():
         assert db.session.get(Comment, abusive["comment"]).hidden_at is not None
         assert db.session.scalar(select(Notification.kind).where(
