@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import url_for
@@ -36,7 +36,7 @@ NEARBY_RADIUS_M = 250
 NEARBY_LIMIT = 5
 PER_PAGE = 50
 GEOJSON_LIMIT = 500
-HIDE_CLOSED_AFTER = timedelta(days=183)  # about six months
+HIDE_CLOSED_AFTER = timedelta(days=183)  # about six months (to the start of that month: see closed_cutoff)
 TRIAGE_LIMIT = 500
 
 
@@ -150,9 +150,16 @@ def _filters(*, group: str | None = None, status: str | None = None, category_id
     if area_id:
         conditions.append(Issue.area_id == area_id)
     if not include_old_closed:
-        cutoff = clock.now() - HIDE_CLOSED_AFTER
-        conditions.append(or_(Issue.closed_at.is_(None), Issue.closed_at >= cutoff))
+        conditions.append(or_(Issue.closed_at.is_(None), Issue.closed_at >= closed_cutoff()))
     return conditions
+
+
+def closed_cutoff() -> datetime:
+    """Reports closed before this are left out of the list by default: the start (city time) of the
+    month six months ago, so that the counters, kept per month of closing, count the list exactly."""
+    from .totals import month_start
+
+    return month_start(clock.now() - HIDE_CLOSED_AFTER)
 
 
 @dataclass
@@ -169,7 +176,7 @@ def list_issues(page: int = 1, **filters: Any) -> Listing:
     from . import totals
 
     conditions = _filters(**filters)
-    closed_after = None if filters.get("include_old_closed") else clock.now() - HIDE_CLOSED_AFTER
+    closed_after = None if filters.get("include_old_closed") else closed_cutoff()
     total = totals.count_issues(closed_after=closed_after, group=filters.get("group"),
                                 status=filters.get("status"), category_id=filters.get("category_id"),
                                 department_id=filters.get("department_id"), area_id=filters.get("area_id"))

@@ -1,9 +1,8 @@
 """Totals of street issues read from the counter table (tallies.counts), never by counting issues.
 
 A sum runs over a few counter rows (status group x category x department x area x closing month),
-whatever the number of reports. The one exception is exact and bounded: the default list hides
-reports closed more than six months ago, so the reports closed in the cutoff's month but before the
-cutoff are counted through the `closed_at` index (at most part of one month of closures).
+whatever the number of reports. The default list leaves out reports closed before the start of the
+month six months ago (queries.closed_cutoff): a whole month, so the counters count it exactly.
 """
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from .models import GROUPS, Issue
+from .models import GROUPS
 from .tallies import city_tz, counts, month_of
 
 
@@ -31,7 +30,8 @@ def _conditions(table: Any, *, group: str | None, category_id: int | None, depar
     return conditions
 
 
-def _month_start(moment: datetime) -> datetime:
+def month_start(moment: datetime) -> datetime:
+    """The start of the city-time month of `moment`, as an aware datetime."""
     local = moment.astimezone(city_tz())
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
@@ -39,27 +39,19 @@ def _month_start(moment: datetime) -> datetime:
 def count_issues(*, closed_after: datetime | None = None, group: str | None = None, status: str | None = None,
                  category_id: int | None = None, department_id: int | None = None,
                  area_id: int | None = None) -> int | None:
-    """Visible issues matching the list's filters; `closed_after`: leave out those closed earlier.
-    None when a filter has no counter (a single status): the caller pages without a total."""
+    """Visible issues matching the list's filters; `closed_after` (the start of a month, city time):
+    leave out those closed earlier. None when a filter has no counter (a single status): the caller
+    pages without a total."""
     if status:
         return None
     conditions = _conditions(counts, group=group, category_id=category_id, department_id=department_id,
                              area_id=area_id)
     if closed_after is not None:
+        if month_start(closed_after) != closed_after:
+            raise ValueError("counters count whole months of closing: give the start of a month")
         conditions.append(or_(counts.c.closed_month == 0,
                               counts.c.closed_month >= month_of(closed_after, city_tz())))
     total = db.session.scalar(select(func.coalesce(func.sum(counts.c.n), 0)).where(*conditions)) or 0
-    if closed_after is not None:
-        early = [Issue.closed_at >= _month_start(closed_after), Issue.closed_at < closed_after,
-                 Issue.hidden_at.is_(None), Issue.status.not_in(GROUPS["open"])]
-        if group in GROUPS:
-            early.append(Issue.status.in_(GROUPS[group]))
-        # "+ 0" keeps the planner on the closing-time index (at most part of one month of closures)
-        # rather than walking every report of the category, department or area
-        early += [c for c, v in ((Issue.category_id + 0 == category_id, category_id),
-                                 (Issue.department_id + 0 == department_id, department_id),
-                                 (Issue.area_id + 0 == area_id, area_id)) if v]
-        total -= db.session.scalar(select(func.count(Issue.id)).where(*early)) or 0
     return int(total)
 
 

@@ -4,6 +4,7 @@ Other features use it through `participation.places.lookup` only (its documented
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -15,7 +16,8 @@ def init_app(app: Flask) -> None:
     from .cli import places_cli
     from .views import bp
 
-    app.config.setdefault("PLACES_SEARCH_RATE_LIMIT", "60 per minute;1000 per hour")
+    app.config.setdefault("PLACES_SEARCH_RATE_LIMIT",
+                          os.environ.get("PLACES_SEARCH_RATE_LIMIT", "60 per minute;1000 per hour"))
     app.register_blueprint(bp)
     app.cli.add_command(places_cli)
     app.add_template_global(lookup.place_name, "place_name")

@@ -89,6 +89,7 @@ def _query_keys(q: str) -> tuple[list[str], str]:
 def _search_keys(keys: list[str], en: str, limit: int, *, contains: bool = False) -> list[Place]:
     if not keys and not en:
         return []
+    conditions: list[Any]
     if contains:  # anywhere in the name: landmarks only (「公園」→「中央公園」), a small set
         conditions = [c for k in keys for c in (Place.key.like("%" + _like_prefix(k), escape="\\"),
                                                  Place.kana_key.like("%" + _like_prefix(k), escape="\\"))]
@@ -185,10 +186,12 @@ def _build(token: str | None) -> _Index:
 
     towns = db.session.scalars(select(Place).where(Place.kind == Kind.TOWN, Place.latitude.is_not(None))).all()
     position = {t.id: i for i, t in enumerate(towns)}
-    points = [(t.latitude, t.longitude, i) for i, t in enumerate(towns)]
+    points: list[tuple[float, float, int]] = [(float(t.latitude or 0), float(t.longitude or 0), i)
+                                              for i, t in enumerate(towns)]
     rows = db.session.execute(select(Place.parent_id, Place.latitude, Place.longitude).where(
         Place.kind == Kind.BLOCK, Place.latitude.is_not(None), Place.parent_id.is_not(None))).all()
-    points += [(lat, lon, position[parent]) for parent, lat, lon in rows if parent in position]
+    points += [(float(lat or 0), float(lon or 0), position[parent]) for parent, lat, lon in rows
+               if parent in position]
     grouped: dict[tuple[int, int], list[tuple[float, float, int]]] = {}
     for point in points:
         grouped.setdefault(_cell(point[0], point[1]), []).append(point)

@@ -55,7 +55,7 @@ def arabic_chome(text: str) -> str:
 
 def key(text: str | None) -> str:
     """The search key of an address, a town or a landmark name (see the module docstring)."""
-    s = re.sub(r"(付近|あたり|辺り|周辺)$", "", fold(text))
+    s = re.sub(r"(?<=.)(の?(付近|あたり|辺り|周辺|前|近く|そば|横))+$", "", fold(text))  # 「みどり川駅前」
     s = re.sub(f"({_KANJI_NUMBER})(丁目|番地|番|号|の|[{_DASHES}])", _arabic, s)
     s = re.sub(f"(?<=\\d)[{_DASHES}](?=\\d)", "-", s)
     s = re.sub(r"(\d+)(?:丁目|番地|番|の)", r"\1-", s)

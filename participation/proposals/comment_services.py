@@ -50,13 +50,6 @@ def recount_comments(proposal: Proposal) -> None:
     db.session.refresh(proposal, ["comments_count"])
 
 
-def comment_visibility_changed(comment: Comment) -> None:
-    """A moderator hid or restored a comment: the counts followed at the flush; re-read them."""
-    proposal = db.session.get(Proposal, comment.proposal_id)
-    if proposal is not None:
-        recount_comments(proposal)
-
-
 def add_comment(user: User, proposal: Proposal, body: str, alignment: int = 0,
                 parent_id: int | None = None, language: str = "ja") -> Comment:
     """A comment (or a reply, at most MAX_COMMENT_DEPTH deep) while the phase takes comments."""

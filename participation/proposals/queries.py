@@ -93,8 +93,9 @@ def _random_page(conditions: list[ColumnElement[bool]], seed: int, offset: int, 
     if len(items) < limit:  # the page runs past the end of the first part: wrap around
         if items or offset == 0:
             in_first = offset + len(items)
-        else:
-            in_first = db.session.scalar(select(func.count(Proposal.id)).where(*first)) or 0
+        else:  # counted up to the offset at most: bounded by how deep the visitor paged, not the table
+            probe = select(Proposal.id).where(*first).limit(offset).subquery()
+            in_first = db.session.scalar(select(func.count()).select_from(probe)) or 0
         rest = max(0, offset - in_first)
         items += list(db.session.scalars(base.where(*second).offset(rest).limit(limit - len(items))))
     return items

@@ -31,7 +31,6 @@ from .comment_services import (  # noqa: F401 - the commands of comments and sup
     ONLY_AUTHOR_DELETES_COMMENT,
     VOTE_UP_OR_DOWN,
     add_comment,
-    comment_visibility_changed,
     delete_comment,
     edit_comment,
     recount_comments,

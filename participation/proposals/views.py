@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -224,7 +225,7 @@ def comment(proposal_id: int):
                        reply_to=parent, error=str(exc.message))
     flash(_("Your comment has been published."), "success")
     # Where the new comment shows: its thread, or the top of the newest-first order.
-    where = {"thread": added.root_id} if added.root_id else {"comments": "newest"}
+    where: dict[str, Any] = {"thread": added.root_id} if added.root_id else {"comments": "newest"}
     return redirect(url_for("proposals.detail", proposal_id=proposal.id, **where) + f"#comment-{added.id}")
 
 
@@ -239,7 +240,7 @@ def comment_edit(proposal_id: int, comment_id: int):
         ok, _result = submit(form, lambda: services.edit_comment(current_user, comment, form.body.data),
                           _("Your comment has been updated."))
         if ok:
-            where = {"thread": comment.root_id} if comment.root_id else {}
+            where: dict[str, Any] = {"thread": comment.root_id} if comment.root_id else {}
             return redirect(url_for("proposals.detail", proposal_id=proposal.id, **where) + f"#comment-{comment.id}")
     status = form_status()
     return render_template("proposals/comment_edit.html", proposal=proposal, comment=comment,

@@ -94,8 +94,7 @@ def test_every_change_moves_the_counters_like_a_rebuild(app, make_user, make_iss
         assert totals.by_group() == {"open": 1, "fixed": 0, "closed": 1}
         for filters in ({}, {"group": "open"}, {"category_id": city["graffiti"]},
                         {"department_id": city["environment"], "group": "closed"}):
-            assert totals.count_issues(closed_after=clock.now() - queries.HIDE_CLOSED_AFTER, **filters) \
-                == _counted(**filters)
+            assert totals.count_issues(closed_after=queries.closed_cutoff(), **filters) == _counted(**filters)
         case = moderation.hide_content(u(moderator), "issues", a.id, "spam")
         moderation.restore(u(moderator), case)
         assert_rebuild_equals_incremental()
@@ -126,17 +125,17 @@ def test_list_and_home_show_the_counted_totals(app, client, make_user, make_issu
 
 
 def test_the_list_counts_exactly_around_the_six_month_cutoff(app, client, make_user, make_issue):
-    """Closed in the cutoff's month, before and after the cutoff: the counters and the rows agree."""
+    """Closed before and after the start of the month six months ago: the counters and the rows agree."""
     official = make_user("official", department="roads")
-    start = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    start = datetime(2026, 2, 20, 12, tzinfo=UTC)
     made = []
     for n in range(4):
-        clock.freeze(start + timedelta(days=n * 5))
+        clock.freeze(start + timedelta(days=n * 7))  # 20 and 27 February, 6 and 13 March
         made.append(make_issue(title=f"古い報告{n}"))
         with ctx(app):
             services.change_status(u(official), i(made[-1]), "fixed", "直しました")
             db.session.commit()
-    clock.freeze(start + timedelta(days=8) + queries.HIDE_CLOSED_AFTER)  # two closed before, two after
+    clock.freeze(datetime(2026, 3, 3, tzinfo=UTC) + queries.HIDE_CLOSED_AFTER)  # cutoff: 1 March (Tokyo)
     with ctx(app):
         for group in (None, "fixed", "open"):
             listing = queries.list_issues(group=group)

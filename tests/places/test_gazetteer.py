@@ -112,6 +112,7 @@ def test_resolve_finds_the_one_place_or_none(app, gazetteer):
         assert lookup.resolve("中町二丁目五番三号").name_ja == "中町2丁目5番"
         assert lookup.resolve("川端町1-3").name_ja == "川端町1丁目3番"
         assert lookup.resolve("みどり川駅").kind == "landmark"
+        assert lookup.resolve("みどり川駅前").name_ja == lookup.resolve("みどり川駅の近く").name_ja == "みどり川駅"
         assert lookup.resolve("中町") is None  # several towns
         assert lookup.resolve("どこでもない") is None
 
