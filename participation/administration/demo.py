@@ -19,9 +19,10 @@ PAGES = {
                      "- Residents' contributions are published under CC BY 4.0.\n"
                      "- Moderators hide contributions that break these terms, giving the reason."}),
     "privacy": ({"ja": "プライバシーポリシー", "en": "Privacy policy"},
-                {"ja": "## 集める情報\n\nメールアドレス、表示名、投稿した内容です。属性情報（年代・地域）は同意した場合だけ集め、"
-                       "統計にのみ使います。\n\n## あなたの権利\n\nアカウントのページから、自分の情報のダウンロードと"
-                       "退会ができます。",
+                {"ja": "## 集める情報\n\nメールアドレス、表示名、投稿した内容です。"
+                       "属性情報（年代・地域）は同意した場合だけ集め、統計にのみ使います。"
+                       "\n\n## あなたの権利\n\n"
+                       "アカウントのページから、自分の情報のダウンロードと退会ができます。",
                  "en": "## What we collect\n\nYour e-mail address, display name and what you post. Demographic data "
                        "(age group, area) only with your consent, for statistics only.\n\n## Your rights\n\n"
                        "Download your data or delete your account from your account page."}),

@@ -16,6 +16,7 @@ LIMIT = 200  # per kind when the caller does not say (e.g. the administration's 
 PER_PAGE = 30
 MAX_PAGE = 50
 HIDDEN = _l("Hidden by moderators")
+HIDDEN_TITLE = _l("Hidden content")
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
@@ -25,6 +26,14 @@ class ActivityPage:
     items: list[dict[str, Any]]
     page: int
     has_next: bool
+
+
+def title_of(user: User, item: Any, title: str, author_id: int | None) -> str:
+    """The title a line shows: someone else's item that moderators hid keeps its line in my activity
+    (I supported it, commented on it) but not its title (hidden means hidden on every page)."""
+    if getattr(item, "hidden_at", None) is not None and author_id != user.id:
+        return str(HIDDEN_TITLE)
+    return title
 
 
 def _moment(item: dict[str, Any]) -> datetime:

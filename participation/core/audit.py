@@ -178,7 +178,7 @@ def people_matching(text: str) -> list[int]:
     from .models import User
 
     text = text.strip()
-    if text.isdigit() and len(text) <= 9:
+    if text.isdecimal() and len(text) <= 9:  # isdigit() would let "²" reach int()
         return [int(text)]
     return list(db.session.scalars(select(User.id).where(or_(
         func.lower(User.email) == text.lower(), User.display_name == text)).limit(50)))

@@ -140,15 +140,28 @@ def render(notification: Notification, hidden: bool | None = None) -> tuple[str,
     kind = registry().notification_kinds.get(notification.kind)
     if kind is None:
         return notification.kind, "#"
-    data = {k: v for k, v in (notification.data or {}).items()}
     if hidden is None:
         hidden = bool(_hidden_targets([notification]))
-    if hidden:
-        data = {k: (str(HIDDEN_TEXT) if isinstance(v, str) and k in ("title", "note", "text") else v)
-                for k, v in data.items()}
+    data = shown_data(notification, hidden)
     if kind.prepare:
         data = kind.prepare(data)
     return str(kind.message) % data, kind.url(notification)
+
+
+def shown_data(notification: Notification, hidden: bool) -> dict:
+    """The stored data as it may be shown now (a page, "download my data"): the text of content
+    hidden since (title, note) is replaced by a placeholder."""
+    data = dict(notification.data or {})
+    if hidden:
+        data = {k: (str(HIDDEN_TEXT) if isinstance(v, str) and k in ("title", "note", "text") else v)
+                for k, v in data.items()}
+    return data
+
+
+def shown_data_of(rows: list[Notification]) -> dict[int, dict]:
+    """`shown_data` of several notifications, by id (one query per kind of target)."""
+    hidden = _hidden_targets(rows)
+    return {n.id: shown_data(n, (n.target_type, n.target_id) in hidden) for n in rows}
 
 
 def render_all(rows: list[Notification]) -> list[tuple[Notification, str, str]]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, column, delete, func, or_, select, table, update
+from sqlalchemy import JSON, column, delete, or_, select, table, update
 
 from ..extensions import db
 from . import audit, clock, permissions, signals
 from .errors import Conflict, InvalidInput, PermissionDenied
 from .i18n import localized
-from .models import AuditLog, Follow, Notification, Role, RoleAssignment, User
+from .models import AuditLog, Follow, Notification, User
 from .privacy_models import (
     PREFER_NOT_TO_SAY,
     AgeGroup,
@@ -210,9 +210,16 @@ def public_profile_items(user: User) -> list[dict]:
 
 # --- deleting an account ---------------------------------------------------------------------------
 
-def _admin_count() -> int:
-    return db.session.scalar(select(func.count(func.distinct(RoleAssignment.user_id)))
-                             .where(RoleAssignment.role == Role.ADMIN)) or 0
+def is_last_admin(user: User) -> bool:
+    """The one rule of `core.services.ensure_not_last_admin`: an administrator who can act (not
+    blocked) always remains; a blocked administrator does not count."""
+    from .services import ensure_not_last_admin
+
+    try:
+        ensure_not_last_admin(user)
+    except Conflict:
+        return True
+    return False
 
 
 def check_erase(actor: Actor, user: User, *, password: str | None = None,
@@ -230,7 +237,7 @@ def check_erase(actor: Actor, user: User, *, password: str | None = None,
                                field="reason")
     elif not user.check_password(password or ""):
         raise InvalidInput(_l("The password is not correct."), field="password")
-    if user.has_role(Role.ADMIN) and _admin_count() <= 1:
+    if is_last_admin(user):
         raise Conflict(_l("This is the last administrator account: make someone else an administrator "
                           "before deleting it."))
     return (reason or "") if by_admin else "self"
@@ -246,8 +253,10 @@ def erase_account(actor: Actor, user: User, *, password: str | None = None,
     signals.send(signals.personal_data_erase, user=user)
     _erase_core(user, secrets)
     by_admin = why != "self"
-    audit.record(actor if by_admin else None, "account.erase", target_type="users", target_id=user_id,
-                 after={"by": "admin" if by_admin else "self", "reason": why if by_admin else None})
+    entry = audit.record(actor if by_admin else None, "account.erase", target_type="users", target_id=user_id,
+                         after={"by": "admin" if by_admin else "self", "reason": why if by_admin else None})
+    if not by_admin:
+        entry.ip_address = None  # the person's own last action: no address either
     db.session.delete(user)
     db.session.flush()
     db.session.expire_all()
@@ -296,5 +305,6 @@ def _erase_core(user: User, secrets: list[str]) -> None:
             (AuditLog.target_type == "users") & (AuditLog.target_id == user.id)))).all()
     for entry in entries:
         entry.before, entry.after = _scrub(entry.before, secrets), _scrub(entry.after, secrets)
-    db.session.execute(update(AuditLog).where(AuditLog.actor_id == user.id).values(actor_id=None))
+    # The person's own actions keep no actor and no IP address (with the time, it points at them).
+    db.session.execute(update(AuditLog).where(AuditLog.actor_id == user.id).values(actor_id=None, ip_address=None))
     db.session.flush()

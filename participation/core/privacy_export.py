@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from . import audit, clock, exports, jobs, mail, signals, tokens
+from . import audit, clock, exports, jobs, mail, notifications, signals, tokens
 from .errors import Conflict, NotFound
 from .models import Follow, Notification, Upload, User
 from .privacy_models import Consent, DataExport, Demographics, ExportStatus, ProfileSetting
@@ -144,6 +144,10 @@ def core_datasets(user: User) -> dict[str, list[dict]]:
         found = db.session.scalars(select(model).where(model.user_id == user.id)).all()
         return [{name: getattr(row, name) for name in columns} for row in found]
 
+    # Notifications as the notifications page shows them: the text of content hidden since is not carried.
+    mine = list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id)))
+    shown = notifications.shown_data_of(mine)
     return {
         "account": [{
             "id": user.id, "email": user.email, "display_name": user.display_name, "language": user.language,
@@ -156,8 +160,8 @@ def core_datasets(user: User) -> dict[str, list[dict]]:
         "consents": rows(Consent, "kind", "given_at"),
         "demographics": rows(Demographics, "age_group", "area_id", "gender", "consented_at"),
         "profile": rows(ProfileSetting, "public", "updated_at"),
-        "notifications": rows(Notification, "id", "kind", "target_type", "target_id", "data", "created_at",
-                              "read_at"),
+        "notifications": [{"id": n.id, "kind": n.kind, "target_type": n.target_type, "target_id": n.target_id,
+                           "data": shown[n.id], "created_at": n.created_at, "read_at": n.read_at} for n in mine],
         "follows": rows(Follow, "target_type", "target_id", "created_at"),
         "notification_preferences": rows(NotificationPreference, "topic", "frequency"),
         "uploads": [{"id": u.id, "file": u.filename, "created_at": u.created_at} for u in

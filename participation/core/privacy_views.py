@@ -116,9 +116,7 @@ def delete_account():
 
 
 def _is_last_admin(user: User) -> bool:
-    from .models import Role
-
-    return user.has_role(Role.ADMIN) and privacy._admin_count() <= 1  # noqa: SLF001 - same package
+    return privacy.is_last_admin(user)
 
 
 @bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])

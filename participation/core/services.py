@@ -222,7 +222,7 @@ def parse_id(raw: Any) -> int | None:
         value = raw
     else:
         text = str(raw or "").strip()
-        if not text.isdigit() or len(text) > 10:
+        if not text.isdecimal() or len(text) > 10:  # what int() reads: "１２" yes, "²" "①" no
             return None
         value = int(text)
     return value if 1 <= value <= MAX_ID else None

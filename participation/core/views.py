@@ -148,7 +148,7 @@ def activity():
     from . import activity as my_activity
 
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6:
+    if not raw.isdecimal() or len(raw) > 6:  # isdigit() would let "²" reach int()
         abort(400, description=_("The page number must be a whole number."))
     return render_template("account/activity.html", activity=my_activity.page_of(current_user, int(raw)))
 

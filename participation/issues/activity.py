@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core.activity import HIDDEN, LIMIT
+from ..core.activity import HIDDEN, LIMIT, title_of
 from ..core.models import User
 from ..extensions import db
 from .models import STATUS_LABELS, Issue, MeToo
@@ -25,7 +25,8 @@ def items(app: Any, user: User, limit: int = LIMIT, **_: Any) -> list[dict]:
     rows = db.session.execute(select(MeToo.created_at, Issue).join(Issue, Issue.id == MeToo.issue_id)
                               .where(MeToo.user_id == user.id)
                               .order_by(MeToo.created_at.desc(), MeToo.id.desc()).limit(limit))
-    found += [{"kind": str(_l("“Me too”")), "title": i.title, "state": _state(i),
+    found += [{"kind": str(_l("“Me too”")), "title": title_of(user, i, i.title, i.reporter_id),
+               "state": _state(i),
                "url": url_for("issues.detail", issue_id=i.id), "created_at": at} for at, i in rows]
     return found
 

@@ -26,7 +26,9 @@ def export(app: Any, user: User) -> dict[str, list[dict]]:
                                select(IssueUpdate).where(IssueUpdate.author_id == user.id).order_by(IssueUpdate.id))],
         "issue_metoos": [{"issue_id": m.issue_id, "created_at": m.created_at}
                          for m in db.session.scalars(select(MeToo).where(MeToo.user_id == user.id))],
-        "issue_notes_written": [{"issue_id": n.issue_id, "text": n.text, "created_at": n.created_at}
+        # Which issues one wrote internal notes on, never the notes: they are the city's records about
+        # residents, readable only while one is an official (`can_read_issue_notes`).
+        "issue_notes_written": [{"issue_id": n.issue_id, "created_at": n.created_at}
                                 for n in db.session.scalars(select(IssueNote).where(IssueNote.author_id == user.id))],
     }
 

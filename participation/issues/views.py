@@ -26,7 +26,7 @@ def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     if value == "":
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not value.isdecimal() or len(value) > 9:  # isdigit() would let "²" reach int()
         abort(400, description=_l("The filter value must be a number."))
     return int(value)
 

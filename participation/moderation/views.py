@@ -144,7 +144,7 @@ def audit_log():
 def _number(raw: str | None) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:  # isdigit() would let "²" reach int()
         abort(400, description=_l("The filter value must be a number."))
     return int(raw)
 
@@ -153,9 +153,12 @@ def _day(raw: str | None) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw[:10])
+        day = date.fromisoformat(raw[:10])
     except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2999:  # year 1 or 9999 overflow in the city's timezone
         abort(400, description=_l("Please enter a date like 2026-04-01."))
+    return day
 
 
 @bp.app_template_global()

@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core.activity import HIDDEN, LIMIT
+from ..core.activity import HIDDEN, LIMIT, title_of
 from ..core.i18n import localized
 from ..core.models import User
 from ..extensions import db
@@ -29,16 +29,18 @@ def items(app: Any, user: User, limit: int = LIMIT, **_: Any) -> list[dict]:
         select(Support.created_at, Proposal, Process.title).join(Proposal, Proposal.id == Support.proposal_id)
         .join(Process, Process.id == Proposal.process_id)
         .where(Support.user_id == user.id).order_by(Support.created_at.desc(), Support.id.desc()).limit(limit))
-    found += [{"kind": str(_l("Support")), "title": p.title, "state": _state(p), "process": localized(title),
+    found += [{"kind": str(_l("Support")), "title": title_of(user, p, p.title, p.author_id), "state": _state(p),
+               "process": localized(title),
                "url": url_for("proposals.detail", proposal_id=p.id), "created_at": at} for at, p, title in rows]
     rows = db.session.execute(
-        select(Comment, Proposal.title, Process.title).join(Proposal, Proposal.id == Comment.proposal_id)
+        select(Comment, Proposal, Process.title).join(Proposal, Proposal.id == Comment.proposal_id)
         .join(Process, Process.id == Proposal.process_id)
         .where(Comment.author_id == user.id).order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit))
-    found += [{"kind": str(_l("Comment")), "title": str(_l("On “%(title)s”", title=proposal_title)),
+    found += [{"kind": str(_l("Comment")),
+               "title": str(_l("On “%(title)s”", title=title_of(user, p, p.title, p.author_id))),
                "state": str(HIDDEN) if c.hidden_at else str(_l("Published")), "process": localized(title),
                "url": url_for("proposals.detail", proposal_id=c.proposal_id) + f"#comment-{c.id}",
-               "created_at": c.created_at} for c, proposal_title, title in rows]
+               "created_at": c.created_at} for c, p, title in rows]
     return found
 
 

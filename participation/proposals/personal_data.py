@@ -53,7 +53,8 @@ def erase(app: Any, user: User) -> None:
 
 
 def profile_items(app: Any, user: User) -> list[dict]:
-    """Published proposals and comments the public may read (never hidden ones, never in draft processes)."""
+    """Published proposals and comments the public may read (never hidden or deleted ones, never in draft
+    processes)."""
     public = Process.status != ProcessStatus.DRAFT
     items = [{"kind": str(_l("Proposal")), "title": p.title, "state": str(STATE_LABELS[p.state]),
               "url": url_for("proposals.detail", proposal_id=p.id), "created_at": p.created_at}
@@ -63,7 +64,8 @@ def profile_items(app: Any, user: User) -> list[dict]:
     rows = db.session.execute(
         select(Comment, Proposal.title).join(Proposal, Proposal.id == Comment.proposal_id)
         .join(Process, Process.id == Proposal.process_id)
-        .where(Comment.author_id == user.id, Comment.hidden_at.is_(None), Proposal.hidden_at.is_(None), public)
+        .where(Comment.author_id == user.id, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None),
+               Proposal.hidden_at.is_(None), public)
         .order_by(Comment.id.desc()).limit(200)).all()
     items += [{"kind": str(_l("Comment")), "title": str(_l("On “%(title)s”", title=title)), "state": "",
                "url": url_for("proposals.detail", proposal_id=c.proposal_id) + f"#comment-{c.id}",

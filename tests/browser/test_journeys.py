@@ -168,7 +168,7 @@ def test_official_fixes_answers_facilitator_publishes_resident_is_told(live_serv
     notes = resident.locator(".notifications").inner_text()
     assert "市が回答しました" in notes and "の状態が「" in notes
     with resident.expect_navigation():
-        resident.click("text=提案「週末にマルシェを開ける広場に」に市が回答しました。")
+        resident.click("text=提案「週末にマルシェを開ける広場に」に市が回答しました")  # followed by the answer's state
     assert "来年度から月1回の試行を始めます。" in resident.locator("#answer").inner_text()
     resident.goto(f"{live_server}/issues/1")
     timeline = resident.locator("#timeline").inner_text()
@@ -216,7 +216,7 @@ def test_facilitator_builds_a_survey_resident_answers_results_are_charted(live_s
         facilitator.click("section[aria-labelledby=publish-title] button")
     resident.goto(survey_url + "/results")
     assert resident.locator("svg.bar").count() >= 3 + 5
-    assert "回答数 1件" in resident.content()
+    assert "回答数 1件" in resident.locator("main").inner_text()
 
 
 def test_three_flags_hide_a_comment_and_a_moderator_restores_it(live_server, new_page):
@@ -243,7 +243,7 @@ def test_three_flags_hide_a_comment_and_a_moderator_restores_it(live_server, new
     public = new_page()
     public.goto(proposal_url)
     assert text not in public.content()
-    assert "モデレーターにより非表示" in public.content()
+    assert "複数の通報を受けて自動的に非表示になり、モデレーターの確認を待っています" in public.content()
 
     moderator = new_page()
     sign_in(moderator, live_server, "moderator@example.jp")

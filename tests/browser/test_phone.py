@@ -15,7 +15,7 @@ DANGER = "rgb(176, 0, 32)"
 
 # Width and height of the target of each control (a box with its label counts as one target).
 TARGETS = """(selector) => Array.from(document.querySelectorAll(selector))
-    .filter(el => el.offsetParent !== null)
+    .filter(el => el.checkVisibility())  /* not inside a closed <details> */
     .map(el => {
         let r = el.getBoundingClientRect();
         let [left, top, right, bottom] = [r.left, r.top, r.right, r.bottom];
