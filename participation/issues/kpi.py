@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..core import clock
+from ..core import clock, site
 from ..core.models import Department
 from ..core.signals import Fact
 from ..core.workdays import working_days_between
@@ -28,7 +28,7 @@ DAY = 86400.0
 
 
 def facts(app: Any, since: datetime | None = None, **_: Any) -> Iterator[Fact]:
-    tz = app.config["CITY_TIMEZONE"]
+    tz = site.get("CITY_TIMEZONE")
     default_target = int(app.config.get("ISSUE_FIX_TARGET_DAYS", 20))
     now = clock.now()
     departments = {d.id: d for d in db.session.scalars(select(Department))}

@@ -30,8 +30,8 @@ def dataset(app, make_user, make_process, frozen):
             db.session.add(p)
             db.session.flush()
             if answered:
-                db.session.add(ProposalAnswer(proposal_id=p.id, state="accepted", text="回答します。", answered_as="official",
-                                              created_at=answered, published_at=answered))
+                db.session.add(ProposalAnswer(proposal_id=p.id, state="accepted", text="回答します。",
+                                              answered_as="official", created_at=answered, published_at=answered))
             return p
 
         p1 = proposal(a, jst(10, 5), State.ACCEPTED, answered=jst(10, 9))
