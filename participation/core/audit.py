@@ -184,10 +184,19 @@ def people_matching(text: str) -> list[int]:
         func.lower(User.email) == text.lower(), User.display_name == text)).limit(50)))
 
 
-def _person(entry: AuditLog) -> dict[str, Any]:
+def person_then(entry: AuditLog, user_id: Any) -> Any:
+    """The account `user_id` named when `entry` was written: None once it was deleted, also when the
+    number now belongs to a later account (SQLite gives the newest deleted account's number again)."""
     from .models import User
 
-    person = db.session.get(User, entry.target_id) if entry.target_id else None
+    person = db.session.get(User, user_id) if isinstance(user_id, int) and user_id > 0 else None
+    if person is None or (person.created_at and entry.created_at and person.created_at > entry.created_at):
+        return None
+    return person
+
+
+def _person(entry: AuditLog) -> dict[str, Any]:
+    person = person_then(entry, entry.target_id)
     return {"person": person.display_name if person else f"#{entry.target_id}"}
 
 

@@ -74,9 +74,10 @@ def init_security_headers(app: Flask) -> None:
 
 
 def post_rate_limit() -> str:
-    from flask import current_app
+    """The posting limit an administrator set (core.site), else the app config's."""
+    from . import site
 
-    return current_app.config["POST_RATE_LIMIT"]
+    return site.get("POST_RATE_LIMIT")
 
 
 def user_or_address() -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from . import audit, clock, passwords, permissions
@@ -187,11 +187,12 @@ def revoke_assignment(actor: User | None, assignment: RoleAssignment) -> None:
 
 
 def active_admin_count() -> int:
-    """Admins who can act (not blocked)."""
-    return db.session.scalar(
-        select(func.count(func.distinct(RoleAssignment.user_id)))
-        .join(User, User.id == RoleAssignment.user_id)
-        .where(RoleAssignment.role == Role.ADMIN, User.blocked_at.is_(None))) or 0
+    """Admins who can act (not blocked). Their role rows stay locked until the commit (PostgreSQL;
+    SQLite writes one transaction at a time), so two removals at once cannot both see two admins."""
+    return len(set(db.session.scalars(
+        select(RoleAssignment.user_id).join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == Role.ADMIN, User.blocked_at.is_(None))
+        .with_for_update(of=RoleAssignment))))
 
 
 def ensure_not_last_admin(user: User) -> None:

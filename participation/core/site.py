@@ -8,6 +8,7 @@ next request of every instance, without a restart. The stored values are read on
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,10 +82,16 @@ def _int_between(low: int, high: int, field: str) -> Callable[[Any], int]:
     return check
 
 
+#: https://host[:port]/path: the host (a dotted name, {s} allowed in its first label) becomes an
+#: origin of the Content-Security-Policy header, so nothing else may reach it (no ; , \\ space or quote)
+TILE_URL_RE = re.compile(r"https://(?:[A-Za-z0-9-]|\{s\})+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?"
+                         r"/[A-Za-z0-9._~!$&()*+=:@%/{}?-]*")
+
+
 def _tile_url(value: Any) -> str:
     value = str(value or "").strip()
-    if not value.startswith("https://") or not all(p in value for p in ("{z}", "{x}", "{y}")) \
-            or len(value) > 300 or any(ch in value for ch in " \"'<>"):
+    if not TILE_URL_RE.fullmatch(value) or not all(p in value for p in ("{z}", "{x}", "{y}")) \
+            or len(value) > 300:
         raise InvalidInput(_l("The tile address must start with https:// and contain {z}, {x} and {y}."),
                            field="tile_url")
     return value
@@ -99,17 +106,31 @@ def _text(limit: int, field: str) -> Callable[[Any], str]:
     return check
 
 
+RATE_AMOUNT_MAX, RATE_WINDOW_MAX = 100_000, 31 * 24 * 3600  # per limit: at least 1 post, at most a month
+
+
 def _rate_limit(value: Any) -> str:
     from limits import parse_many
 
     value = str(value or "").strip()
     try:
-        if not value or len(value) > 100 or not parse_many(value):
+        items = parse_many(value) if value and len(value) <= 100 else []
+        if not items or not all(1 <= item.amount <= RATE_AMOUNT_MAX and item.get_expiry() <= RATE_WINDOW_MAX
+                                for item in items):
             raise ValueError(value)
     except ValueError:
         raise InvalidInput(_l('Please write the limit like "30 per hour;5 per minute".'),
                            field="post_rate_limit") from None
     return value
+
+
+def _attribution(value: Any) -> str:
+    """Leaflet shows the attribution as HTML: only plain links (https/http) and text are kept."""
+    import bleach
+
+    text = _text(300, "tile_attribution")(value)
+    return bleach.clean(text, tags={"a"}, attributes={"a": ["href", "title"]}, protocols=["https", "http"],
+                        strip=True)
 
 
 @dataclass(frozen=True)
@@ -124,7 +145,7 @@ SETTINGS: dict[str, Setting] = {
     "MAP_CENTER": Setting(_l("Map centre"), _centre),
     "MAP_ZOOM": Setting(_l("Map zoom"), _int_between(1, 19, "zoom")),
     "MAP_TILE_URL": Setting(_l("Map tile address"), _tile_url),
-    "MAP_TILE_ATTRIBUTION": Setting(_l("Map attribution"), _text(300, "tile_attribution")),
+    "MAP_TILE_ATTRIBUTION": Setting(_l("Map attribution"), _attribution),
     "MODERATION_HIDE_THRESHOLD": Setting(_l("Reports that hide content"),
                                          _int_between(1, 100, "moderation_threshold")),
     "POST_RATE_LIMIT": Setting(_l("Posting limit"), _rate_limit),

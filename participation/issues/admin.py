@@ -211,7 +211,7 @@ def admin_areas():
         attach_error(form, exc)
         return _areas_page(form, exc.status_code)
     if preview:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
         flash(_("Preview: %(created)s new and %(updated)s replaced areas. Check the map, then import.",
                 created=created, updated=updated), "info")
         return _areas_page(AreasUploadForm(formdata=None), 200, preview=data, text=text)

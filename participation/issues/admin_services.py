@@ -145,8 +145,9 @@ def parse_geojson(raw: bytes | str) -> dict:
     if len(raw) > AREAS_UPLOAD_MAX:
         raise InvalidInput(_l("The file is too large (at most 5 MB)."), field="file")
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        # UTF-8 only (json would also read UTF-16/32, which the preview cannot show again)
+        data = json.loads(raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deeply
         raise InvalidInput(_l("This is not a GeoJSON file."), field="file") from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise InvalidInput(_l("The file must be a GeoJSON FeatureCollection."), field="file")

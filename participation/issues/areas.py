@@ -16,6 +16,7 @@ from .models import Area, Category, CategoryOverride
 from .queries import list_areas
 
 _shapes: dict[tuple, list[tuple[int, Any]]] = {}
+CODE_MAX, NAME_MAX = 50, 100  # Area.code's column; an area's name
 
 
 def _area_shapes() -> list[tuple[Area, Any]]:
@@ -64,13 +65,21 @@ def import_areas(feature_collection: dict) -> tuple[int, int]:
         raise InvalidInput(_l("The file must be a GeoJSON FeatureCollection."))
     from shapely.geometry import shape
 
+    features = feature_collection.get("features") or []
+    if not isinstance(features, list):
+        raise InvalidInput(_l("Every feature needs a code and a Polygon or MultiPolygon geometry."))
     created = updated = 0
-    for feature in feature_collection.get("features") or []:
-        props = feature.get("properties") or {}
+    for feature in features:
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        geometry = feature.get("geometry") if isinstance(feature.get("geometry"), dict) else {}
         code = str(props.get("code") or "").strip()
-        geometry = feature.get("geometry") or {}
-        if not code or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        names = {lang: props.get(f"name_{lang}") or "" for lang in ("ja", "en")}
+        if not code or len(code) > CODE_MAX or geometry.get("type") not in ("Polygon", "MultiPolygon"):
             raise InvalidInput(_l("Every feature needs a code and a Polygon or MultiPolygon geometry."))
+        if not all(isinstance(name, str) and len(name) <= NAME_MAX for name in names.values()):
+            raise InvalidInput(_l("The names of %(code)s must be text of at most %(n)s characters.",
+                                  code=code, n=NAME_MAX))
         try:
             polygon = shape(geometry)
         except Exception:  # noqa: BLE001 - any malformed geometry
@@ -78,7 +87,9 @@ def import_areas(feature_collection: dict) -> tuple[int, int]:
         if not polygon.is_valid or polygon.is_empty:
             raise InvalidInput(_l("The geometry of %(code)s is not valid.", code=code))
         min_lon, min_lat, max_lon, max_lat = polygon.bounds
-        values = dict(name={"ja": props.get("name_ja") or code, "en": props.get("name_en") or ""},
+        if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+            raise InvalidInput(_l("The geometry of %(code)s is not valid.", code=code))
+        values = dict(name={"ja": names["ja"] or code, "en": names["en"]},
                       geometry=geometry, min_lat=min_lat, min_lon=min_lon, max_lat=max_lat, max_lon=max_lon)
         area = db.session.scalar(select(Area).where(Area.code == code))
         if area is None:

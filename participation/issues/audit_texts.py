@@ -7,7 +7,8 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core.models import AuditLog, Department, User
+from ..core.audit import person_then
+from ..core.models import AuditLog, Department
 from ..core.registry import register_audit_action
 from ..extensions import db
 from .models import STATUS_LABELS, Status
@@ -24,8 +25,8 @@ def _department(entry: AuditLog) -> dict[str, Any]:
 
 def _assignee(entry: AuditLog) -> dict[str, Any]:
     assignee_id = (entry.after or {}).get("assignee_id")
-    person = db.session.get(User, assignee_id) if assignee_id else None
-    return {"assignee": person.display_name if person else _("nobody")}
+    person = person_then(entry, assignee_id) if assignee_id else None
+    return {"assignee": person.display_name if person else (f"#{assignee_id}" if assignee_id else _("nobody"))}
 
 
 def _title(key: str):

@@ -12,7 +12,7 @@ from ..core import audit, clock, notifications, signals, site
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import User
 from ..core.sanitize import clean_text
-from ..core.services import ensure_can_post, lock_row, parse_id
+from ..core.services import ensure_can_post, ensure_not_last_admin, lock_row, parse_id
 from ..extensions import db
 from . import permissions
 from .models import Block, Case, CaseState, Flag, Reason
@@ -162,6 +162,7 @@ def block_user(moderator: User, user: User, justification: str, *, hide_all: boo
         raise Conflict(_l("You cannot block yourself."))
     if user.is_blocked:
         raise Conflict(_l("This user is already blocked."))
+    ensure_not_last_admin(user)  # two admins blocking each other at once: one stays
     user.blocked_at, user.blocked_reason = clock.now(), justification
     user.rotate_session_token()  # signed out everywhere; signing in again shows the block
     block = Block(user_id=user.id, moderator_id=moderator.id, justification=justification, hid_content=hide_all)

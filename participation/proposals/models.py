@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import clock
@@ -315,4 +316,5 @@ class ProposalSearchText(Model):
     __tablename__ = "proposal_search"
 
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
-    grams: Mapped[str] = mapped_column(Text, default="")
+    # SQLite: the tokens separated by spaces (FTS5 indexes them); PostgreSQL: a tsvector with positions.
+    grams: Mapped[str] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), default="")

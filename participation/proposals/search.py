@@ -13,9 +13,9 @@ Japanese is written without spaces and its common words are one or two character
 `proposal_search` (ProposalSearchText) holds each proposal's tokens, written whenever its title
 or body is inserted or changed (mapper events, below). SQLite indexes it with the FTS5 table
 `proposals_fts_bigram` (ascii tokenizer: tokens are our space-separated grams; kept current by
-triggers from the migrations); PostgreSQL stores the tokens as a tsvector literal with positions,
-indexed by the GIN index `ix_proposals_search_bigram` on `grams::tsvector` and queried with a
-tsquery (`<->` phrases, `:*` prefixes). No term ever reads the proposals table row by row. User
+triggers from the migrations); PostgreSQL stores the tokens with their positions in a tsvector
+column indexed by the GIN index `ix_proposals_search_bigram`, queried with a tsquery (`<->`
+phrases, `:*` prefixes). No term ever reads the proposals table row by row. User
 input reaches SQL only as a bound parameter, reduced to letters and digits.
 """
 from __future__ import annotations
@@ -25,8 +25,8 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import jaconv
-from sqlalchemy import ColumnElement, and_, cast, column, delete, event, false, insert, select, table
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy import ColumnElement, and_, cast, column, delete, event, false, insert, select, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 
 from ..core.sanitize import clean_text
 from ..core.text import similarity
@@ -96,7 +96,7 @@ def _match_postgresql(runs: list[str], joiner: str = " & ") -> str:
 def _matching_ids(runs: list[str], *, any_of: bool = False, limit: int | None = None) -> Any:
     """A subquery of the ids of proposals containing every run (or any run, ranked and limited)."""
     if _dialect() == "postgresql":
-        vector = cast(ProposalSearchText.grams, TSVECTOR)
+        vector = ProposalSearchText.grams  # a stored tsvector: nothing is parsed per row
         query = cast(_match_postgresql(runs, " | " if any_of else " & "), TSQUERY)
         found = select(ProposalSearchText.proposal_id).where(vector.op("@@")(query))
         if limit is not None:
@@ -161,6 +161,8 @@ def reindex(batch: int = 2000) -> int:
         rows = db.session.execute(select(Proposal.id, Proposal.title, Proposal.body)
                                   .where(Proposal.id > last).order_by(Proposal.id).limit(batch)).all()
         if not rows:
+            if dialect == "postgresql":
+                db.session.execute(text("ANALYZE proposal_search"))  # the planner learns the new index
             return done
         db.session.execute(insert(ProposalSearchText), [
             {"proposal_id": pid, "grams": index_text(title, body, dialect)} for pid, title, body in rows])

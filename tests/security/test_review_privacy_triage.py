@@ -123,3 +123,54 @@ def test_the_last_administrator_who_can_act_cannot_delete_their_account(app, mak
             privacy.erase_account(None, db.session.get(User, acting.id), reason="退職")
         assert db.session.get(User, acting.id) is not None
         privacy.erase_account(None, db.session.get(User, blocked.id), reason="退職")  # a blocked one may go
+
+
+@pytest.mark.commits_from_threads
+def test_two_administrators_deleted_at_once_leave_one_who_can_act(app, make_user):
+    """Two deletions at the same moment each saw two administrators and removed both (PostgreSQL reads
+    committed rows; SQLite writes one transaction at a time). The second must wait and be refused."""
+    import threading
+
+    from participation.core import privacy
+    from participation.core.errors import Conflict
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite writes one transaction at a time")
+    first, second = make_user("admin"), make_user("admin")
+    outcome: dict[str, str] = {}
+
+    def delete_second() -> None:
+        with app.test_request_context("/"):
+            try:
+                privacy.erase_account(None, db.session.get(User, second.id), reason="退職")
+                db.session.commit()
+                outcome["second"] = "deleted"
+            except Conflict:
+                db.session.rollback()
+                outcome["second"] = "refused"
+
+    with app.test_request_context("/"):
+        privacy.erase_account(None, db.session.get(User, first.id), reason="退職")  # not committed yet
+        thread = threading.Thread(target=delete_second)
+        thread.start()
+        thread.join(timeout=1)  # without a lock the other deletion goes through meanwhile
+        db.session.commit()
+    thread.join()
+    assert outcome == {"second": "refused"}
+
+
+def test_audit_log_never_names_a_later_account_that_got_a_deleted_accounts_number(app, make_user):
+    """SQLite gives the number of the newest deleted account to the next one: an entry about the
+    deleted person ("blocked #7") must not read as being about the newcomer who now has #7."""
+    from datetime import timedelta
+
+    from participation.core import audit
+    from participation.core.models import AuditLog
+
+    admin, newcomer = make_user("admin"), make_user(display_name="新しい住民")
+    with app.test_request_context("/"):
+        entry = audit.record(db.session.get(User, admin.id), "user.block", target_type="users",
+                             target_id=newcomer.id)
+        entry.created_at = db.session.get(User, newcomer.id).created_at - timedelta(days=1)
+        db.session.flush()
+        assert "新しい住民" not in audit.sentence(db.session.get(AuditLog, entry.id))

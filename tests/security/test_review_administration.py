@@ -1,0 +1,172 @@
+"""Attacker review of the city administration: settings that break every page, GeoJSON uploads that
+500, the last administrator lost to two admins acting at the same moment."""
+from __future__ import annotations
+
+import io
+import json
+import threading
+
+import pytest
+
+from participation.core import services, site
+from participation.core.errors import Conflict, InvalidInput, ServiceError
+from participation.core.models import Role, RoleAssignment, User
+from participation.extensions import db
+from participation.issues import admin_services
+
+
+def _get(user_id: int) -> User:
+    return db.session.get(User, user_id)
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tile_url", [
+    "https://{s}/{z}/{x}/{y}.png",  # no dot after {s}: the CSP builder failed on every page
+    "https://tiles.example;sandbox/{z}/{x}/{y}.png",  # a CSP directive of its own
+    "https://tiles.example,evil.example/{z}/{x}/{y}.png",
+    "https://tiles.example/{z}/{x}/{y}.png\nX-Evil: 1",
+    "https://tiles.example/{z}/{x}\t/{y}.png",
+    "https://tiles.example\\@evil.example/{z}/{x}/{y}.png",
+    "https:///{z}/{x}/{y}.png",
+])
+def test_tile_url_that_would_break_or_inject_the_policy_is_refused(app, make_user, tile_url):
+    admin = make_user("admin")
+    with app.test_request_context("/", method="POST"):
+        with pytest.raises(InvalidInput):
+            site.set_values(_get(admin.id), {"MAP_TILE_URL": tile_url})
+
+
+def test_a_subdomain_tile_url_keeps_every_page_working(app, make_user, client):
+    admin = make_user("admin")
+    with app.test_request_context("/", method="POST"):
+        site.set_values(_get(admin.id), {"MAP_TILE_URL": "https://{s}.tile.example.org/{z}/{x}/{y}.png"})
+        db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "https://*.tile.example.org" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("limit", ["0 per minute", "5 per 99999999999999 year",
+                                   "99999999999999999999999 per second"])
+def test_posting_limit_that_locks_everyone_out_or_overflows_is_refused(app, make_user, limit):
+    admin = make_user("admin")
+    with app.test_request_context("/", method="POST"):
+        with pytest.raises(InvalidInput):
+            site.set_values(_get(admin.id), {"POST_RATE_LIMIT": limit})
+
+
+def test_posting_limit_setting_is_the_one_applied(app, make_user):
+    from participation.core.security import post_rate_limit
+
+    admin = make_user("admin")
+    with app.test_request_context("/", method="POST"):
+        site.set_values(_get(admin.id), {"POST_RATE_LIMIT": "2 per hour"})
+        assert post_rate_limit() == "2 per hour"
+
+
+def test_map_attribution_keeps_only_plain_links(app, make_user):
+    admin = make_user("admin")
+    with app.test_request_context("/", method="POST"):
+        site.set_values(_get(admin.id), {"MAP_TILE_ATTRIBUTION":
+                                         '<a href="https://maps.example/">地図</a><img src=x onerror=alert(1)>'
+                                         '<a href="javascript:alert(1)">x</a><form action="https://evil/">'})
+        stored = site.get("MAP_TILE_ATTRIBUTION")
+    assert '<a href="https://maps.example/">地図</a>' in stored
+    assert "<img" not in stored and "javascript:" not in stored and "<form" not in stored
+
+
+# --- areas upload ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", [
+    "[" * 100_000,  # json: RecursionError
+    '{"type": "FeatureCollection", "features": "abc"}',
+    '{"type": "FeatureCollection", "features": {"a": 1}}',
+    '{"type": "FeatureCollection", "features": [1]}',
+    '{"type": "FeatureCollection", "features": [{"properties": [1], "geometry": {}}]}',
+    '{"type": "FeatureCollection", "features": [{"properties": {"code": "a"}, "geometry": "Polygon"}]}',
+    '{"type": "FeatureCollection", "features": [{"properties": {"code": "' + "a" * 51 + '"}, "geometry": '
+    '{"type": "Polygon", "coordinates": [[[139.7,35.6],[139.8,35.6],[139.8,35.7],[139.7,35.6]]]}}]}',
+    '{"type": "FeatureCollection", "features": [{"properties": {"code": "a", "name_ja": {"x": 1}}, "geometry": '
+    '{"type": "Polygon", "coordinates": [[[139.7,35.6],[139.8,35.6],[139.8,35.7],[139.7,35.6]]]}}]}',
+    '{"type": "FeatureCollection", "features": [{"properties": {"code": "a"}, "geometry": '
+    '{"type": "Polygon", "coordinates": [[[NaN,35.6],[139.8,35.6],[139.8,35.7],[NaN,35.6]]]}}]}',
+    '{"type": "FeatureCollection", "features": [{"properties": {"code": "a"}, "geometry": '
+    '{"type": "Polygon", "coordinates": [[[500,35.6],[501,35.6],[501,35.7],[500,35.6]]]}}]}',
+])
+def test_malformed_geojson_is_a_translated_refusal(app, make_user, raw):
+    admin = make_user("admin")
+    with app.test_request_context("/", method="POST"):
+        with pytest.raises(InvalidInput):
+            admin_services.import_areas(_get(admin.id), raw)
+
+
+def test_utf16_geojson_preview_is_not_a_500(app, make_user, client, login, post_form):
+    login(make_user("admin"))
+    text = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "w1", "name_ja": "区"},
+         "geometry": {"type": "Polygon",
+                      "coordinates": [[[139.7, 35.6], [139.8, 35.6], [139.8, 35.7], [139.7, 35.6]]]}}]})
+    response = post_form("/admin/areas/", {"file": (io.BytesIO(text.encode("utf-16")), "wards.geojson")},
+                         page="/admin/areas/", content_type="multipart/form-data")
+    assert response.status_code in (200, 400)
+
+
+# --- the last administrator --------------------------------------------------------------------
+
+def _run_all(app, jobs):
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def worker(job):
+        with app.app_context():
+            try:
+                barrier.wait()
+                job()
+                db.session.commit()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+@pytest.mark.commits_from_threads
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, make_user):
+    a, b = make_user("admin"), make_user("admin")
+
+    def demote(actor_id, target_id):
+        def job():
+            target = _get(target_id)
+            assignment = next(r for r in target.roles if r.role == Role.ADMIN)
+            services.revoke_assignment(_get(actor_id), assignment)
+        return job
+
+    errors = _run_all(app, [demote(a.id, b.id), demote(b.id, a.id)])
+    with app.app_context():
+        assert services.active_admin_count() == 1
+        assert db.session.scalar(db.select(db.func.count(RoleAssignment.id))
+                                 .where(RoleAssignment.role == Role.ADMIN)) == 1
+    assert len(errors) == 1 and isinstance(errors[0], (Conflict, ServiceError)), errors
+
+
+@pytest.mark.commits_from_threads
+def test_two_admins_blocking_each_other_at_once_leave_one_admin(app, make_user):
+    from participation.moderation import services as moderation
+
+    a, b = make_user("admin"), make_user("admin")
+
+    def block(actor_id, target_id):
+        return lambda: moderation.block_user(_get(actor_id), _get(target_id), "荒らし行為が続いているためです。")
+
+    errors = _run_all(app, [block(a.id, b.id), block(b.id, a.id)])
+    with app.app_context():
+        assert services.active_admin_count() == 1
+    assert len(errors) == 1, errors
