@@ -75,7 +75,8 @@ _HOLIDAYS = {}
 
 
 def _working_days_after(start, end, tz):
-    """Working days (Japanese calendar) after the day of `start` up to the day of `end`, city time."""
+    """Working days (Japanese calendar, year-end closing) after the day of `start` up to the day of `end`,
+    city time: as core.workdays computes them."""
     import holidays
 
     first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
@@ -83,7 +84,8 @@ def _working_days_after(start, end, tz):
     while day <= last:
         if day.year not in _HOLIDAYS:
             _HOLIDAYS[day.year] = frozenset(holidays.country_holidays("JP", years=day.year))
-        if day.weekday() < 5 and day not in _HOLIDAYS[day.year]:
+        year_end = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)  # city offices closed
+        if day.weekday() < 5 and not year_end and day not in _HOLIDAYS[day.year]:
             days += 1
         day += timedelta(days=1)
     return days

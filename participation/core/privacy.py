@@ -225,6 +225,10 @@ def is_last_admin(user: User) -> bool:
 def check_erase(actor: Actor, user: User, *, password: str | None = None,
                 reason: str | None = None) -> str:
     """Refuse what may not be erased; the reason (admins) or "self"."""
+    from .services import SERVICE_ACCOUNT_DOMAIN
+
+    if user.email.endswith(SERVICE_ACCOUNT_DOMAIN):  # no person: the key still names it
+        raise Conflict(_l("This account files the reports of an API key. Revoke the key instead."))
     by_admin = not (permissions.is_signed_in(actor) and actor.id == user.id)
     if by_admin:
         if actor is not None and not permissions.can_manage_users(actor):

@@ -192,7 +192,7 @@ def active_admin_count() -> int:
     return len(set(db.session.scalars(
         select(RoleAssignment.user_id).join(User, User.id == RoleAssignment.user_id)
         .where(RoleAssignment.role == Role.ADMIN, User.blocked_at.is_(None))
-        .with_for_update(of=RoleAssignment))))
+        .with_for_update(of=[RoleAssignment, User]))))  # users too: a block changes who counts
 
 
 def ensure_not_last_admin(user: User) -> None:

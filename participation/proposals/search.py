@@ -162,7 +162,7 @@ def reindex(batch: int = 2000) -> int:
                                   .where(Proposal.id > last).order_by(Proposal.id).limit(batch)).all()
         if not rows:
             if dialect == "postgresql":
-                db.session.execute(text("ANALYZE proposal_search"))  # the planner learns the new index
+                db.session.execute(text("ANALYZE proposals, proposal_search"))  # the planner learns the new rows
             return done
         db.session.execute(insert(ProposalSearchText), [
             {"proposal_id": pid, "grams": index_text(title, body, dialect)} for pid, title, body in rows])

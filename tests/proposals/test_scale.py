@@ -182,8 +182,9 @@ def test_list_and_process_pages_do_not_grow_with_the_table(app, client, login, m
         make_proposal(process, author, title=f"公園の提案その{i}")
     statements = {path: _count_queries(app, client, path) for path in paths}
     assert [len(s) for s in statements.values()] == few
-    # Random order: one more range read at most, when a visitor's page wraps around the keys.
-    assert len(_count_queries(app, client, "/processes/square/proposals/")) <= random_few + 1
+    # Random order: when a visitor's page wraps around the keys, one more range read and its photos'
+    # eager load (at most two more statements, whatever the number of proposals).
+    assert len(_count_queries(app, client, "/processes/square/proposals/")) <= random_few + 2
     # The plain list and the process page take their totals from the counters, never count(*).
     for path in ("/processes/square/proposals/?sort=newest", "/processes/square/"):
         assert not [s for s in statements[path] if re.search(r"count\(\S*proposals\.id\)", s)]

@@ -174,3 +174,21 @@ def test_audit_log_never_names_a_later_account_that_got_a_deleted_accounts_numbe
         entry.created_at = db.session.get(User, newcomer.id).created_at - timedelta(days=1)
         db.session.flush()
         assert "新しい住民" not in audit.sentence(db.session.get(AuditLog, entry.id))
+
+
+def test_an_api_keys_service_account_cannot_be_erased_into_a_500(app, client, login, post_form, make_user):
+    """The account that files an API client's reports is no person: deleting it is refused with a
+    message (revoke the key instead), never a database error."""
+    from participation.api import services as api_services
+
+    admin = make_user("admin")
+    with app.test_request_context("/"):
+        key, _secret = api_services.create_key(None, {"name": "市の公式アプリ", "contact": "", "rate_limit": ""},
+                                               check=False)
+        account_id = key.user_id
+        db.session.commit()
+    login(admin)
+    response = post_form(f"/admin/users/{account_id}/erase", {"reason": "不要", "understood": "y"})
+    assert response.status_code in (400, 403, 409)
+    with app.app_context():
+        assert db.session.get(User, account_id) is not None
