@@ -55,7 +55,7 @@ def activity(process_id: int | None = None) -> list[dict[str, Any]]:
 
 def _share(row: KpiFigure | None) -> dict[str, Any]:
     if row is None or not row.decided:
-        return {"share": None, "decided": row.decided if row is not None else 0, "median": None,
+        return {"share": None, "decided": (row.decided or 0) if row is not None else 0, "median": None,
                 "count": row.count if row is not None else 0}
     return {"share": round(100.0 * (row.met or 0) / row.decided, 1), "decided": row.decided,
             "median": row.median_days, "count": row.count}

@@ -130,3 +130,28 @@ def test_refresh_recomputes_in_the_background(app, client, login, make_user, dat
     assert response.status_code == 302
     page = client.get("/kpi/?lang=en").get_data(as_text=True)
     assert "Figures computed on" in page
+
+
+def test_a_group_with_nothing_decided_yet_shows_a_dash(app, client, login, make_user, dataset):  # noqa: F811
+    """A category whose only report is still within its targets has no share yet (was a 500)."""
+    from datetime import UTC, datetime
+
+    from participation.issues.models import Category, Issue
+
+    with app.app_context():
+        fresh = Category(code="kpi-fresh", name={"ja": "新しい種類", "en": "Brand new"},
+                         department_id=dataset["roads"])
+        db.session.add(fresh)
+        db.session.flush()
+        db.session.add(Issue(category_id=fresh.id, department_id=dataset["roads"], title="街灯が消えています",
+                             latitude=35.658, longitude=139.7016,
+                             created_at=datetime(2026, 11, 25, 1, tzinfo=UTC)))
+        db.session.commit()
+        rollup(None)
+        db.session.commit()
+    login(make_user("admin"))
+    response = client.get("/kpi/?lang=en")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    row = text[text.index("Brand new"):]
+    assert row.split("</tr>")[0].count("—") >= 1
