@@ -72,6 +72,12 @@ def list_areas() -> list[Area]:
     return list(db.session.scalars(select(Area).order_by(Area.id)))
 
 
+def _names(model: Any) -> dict[int, str]:
+    """{id: name in the reader's language} of a small table, reading only those two columns (an
+    area's geometry is large)."""
+    return {row.id: localized(row.name) for row in db.session.execute(select(model.id, model.name))}
+
+
 def clean_place(latitude: Any, longitude: Any) -> tuple[float, float]:
     """A required location from user input, checked by core.geo."""
     lat, lon = geo.clean_location(latitude, longitude, required=True)
@@ -216,9 +222,11 @@ def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | Non
     rows = db.session.execute(
         query.where(*conditions).order_by(Issue.created_at.desc(), Issue.id.desc())
         .limit(GEOJSON_LIMIT + 1)).all()
-    categories = {c.id: localized(c.name) for c in db.session.scalars(select(Category))}
-    departments = {d.id: localized(d.name) for d in list_departments()}
-    areas = {a.id: localized(a.name) for a in list_areas()}
+    categories, departments, areas = (_names(model) for model in (Category, Department, Area))
+    # One url_for, then string formatting: url_for per feature cost more than the query at 500 points.
+    marker = 2147483647
+    relative = url_for("issues.detail", issue_id=marker).replace(str(marker), "{}")
+    external = url_for("issues.detail", issue_id=marker, _external=True).replace(str(marker), "{}")
     features = [{
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
@@ -228,8 +236,7 @@ def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | Non
                        "area": areas.get(row.area_id) if row.area_id else None, "metoo_count": row.metoo_count,
                        "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
                        "closed_at": row.closed_at.isoformat() if row.closed_at else None,
-                       "url": url_for("issues.detail", issue_id=row.id),
-                       "permalink": url_for("issues.detail", issue_id=row.id, _external=True)},
+                       "url": relative.format(row.id), "permalink": external.format(row.id)},
     } for row in rows[:GEOJSON_LIMIT]]
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > GEOJSON_LIMIT}
 
