@@ -135,6 +135,8 @@ class Config:
     UNCONFIRMED_POSTING_DAYS = int(_env_float("UNCONFIRMED_POSTING_DAYS", 2))
     # Departments get a daily list (07:00 city time) of their reports still open after this many days.
     ISSUE_OVERDUE_DAYS = int(_env_float("ISSUE_OVERDUE_DAYS", 5))
+    # Fix target (working days) of a category whose category and department set none (KPIs, /issues/stats).
+    ISSUE_FIX_TARGET_DAYS = int(_env_float("ISSUE_FIX_TARGET_DAYS", 20))
 
 
 class ProductionConfig(Config):

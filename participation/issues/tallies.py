@@ -110,7 +110,7 @@ def _minutes(start: datetime, end: datetime) -> int:
     return max(0, int((end - start).total_seconds() // 60))
 
 
-def _acknowledged_in_time(start: datetime, end: datetime, tz: ZoneInfo) -> bool:
+def acknowledged_in_time(start: datetime, end: datetime, tz: ZoneInfo) -> bool:
     if end - start > timedelta(days=20):  # more than the longest Japanese holiday run plus 2 days
         return False
     return workdays.within_working_days(start, end, ACK_WORKING_DAYS, tz.key)
@@ -128,7 +128,7 @@ class Targets:
         return self.categories.get(row.category_id) or self.departments.get(row.department_id) or self.default
 
 
-def _fixed_in_time(start: datetime, end: datetime, target: int, tz: ZoneInfo) -> bool:
+def fixed_in_time(start: datetime, end: datetime, target: int, tz: ZoneInfo) -> bool:
     if end - start <= timedelta(days=target):  # never more working days than calendar days
         return True
     if end - start > timedelta(days=2 * target + 30):  # far more working days than the target
@@ -147,12 +147,12 @@ def month_values(row: Any, tz: ZoneInfo, targets: Targets) -> tuple[tuple, dict[
     if row.acknowledged_at is not None:
         minutes = _minutes(created, row.acknowledged_at)
         values.update({"acknowledged": 1, "ack_minutes": minutes, ACK_BUCKETS[bucket_of(minutes / 60)]: 1})
-        if _acknowledged_in_time(created, row.acknowledged_at, tz):
+        if acknowledged_in_time(created, row.acknowledged_at, tz):
             values["acknowledged_2wd"] = 1
     if row.fixed_at is not None:
         minutes = _minutes(created, row.fixed_at)
         values.update({"fix_minutes": minutes, FIX_BUCKETS[bucket_of(minutes / 60)]: 1})
-        if _fixed_in_time(created, row.fixed_at, targets.of(row), tz):
+        if fixed_in_time(created, row.fixed_at, targets.of(row), tz):
             values["fixed_in_target"] = 1
     return (month_of(created, tz), row.category_id, row.department_id), values
 
