@@ -97,8 +97,10 @@ def add_member(actor: Actor, department: Department, email: str) -> RoleAssignme
     return services.grant_role(actor, user, Role.OFFICIAL, department=department)
 
 
-def grant(actor: Actor, user: User, role: str, *, department_id: int | None = None,
-          process_id: int | None = None) -> RoleAssignment:
+def grant(actor: Actor, user: User, role: str, *, department_id: Any = None,
+          process_id: Any = None) -> RoleAssignment:
+    """Ids as sent by the form: an empty process means every process; one that is not a process
+    is refused (never read as "every process")."""
     _require(permissions.can_administer(actor))
     try:
         role_value = Role(role)
@@ -106,15 +108,17 @@ def grant(actor: Actor, user: User, role: str, *, department_id: int | None = No
         raise InvalidInput(_l("Unknown role."), field="role") from None
     department = None
     if role_value is Role.OFFICIAL:
+        department_id = services.parse_id(department_id)
         department = db.session.get(Department, department_id) if department_id else None
         if department is None:
             raise InvalidInput(_l("An official must belong to a department."), field="department")
-    if process_id is not None:
+    if role_value not in (Role.FACILITATOR, Role.MODERATOR) or process_id in (None, ""):
+        process_id = None
+    else:
         from ..processes.models import Process
 
-        if role_value not in (Role.FACILITATOR, Role.MODERATOR):
-            process_id = None
-        elif db.session.get(Process, process_id) is None:
+        process_id = services.parse_id(process_id)
+        if process_id is None or db.session.get(Process, process_id) is None:
             raise InvalidInput(_l("Unknown process."), field="process")
     return services.grant_role(actor, user, role_value, department=department,
                                process_id=process_id)

@@ -87,8 +87,7 @@ def grant_role(user_id: int):
     if form.validate_on_submit():
         done, _row = submit(form, lambda: services.grant(
             current_user, person, form.role.data,
-            department_id=core_services.parse_id(form.department.data),
-            process_id=core_services.parse_id(form.process_id.data)), _("The role is granted."))
+            department_id=form.department.data, process_id=form.process_id.data), _("The role is granted."))
         if done:
             return redirect(url_for("administration.user", user_id=person.id))
     return _user_page(person, form, 400)

@@ -2,11 +2,11 @@
 profiles /users/<id>. Load -> check -> validate -> one service; the boundary commits."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from . import pages, permissions, privacy, privacy_export
 from .actions import form_status, submit
 from .blocking import allowed_when_blocked
@@ -14,6 +14,7 @@ from .errors import NotFound
 from .models import User
 from .privacy_forms import AdminEraseForm, DeleteAccountForm, ExportForm, PrivacyForm
 from .privacy_models import ConsentKind
+from .security import user_or_address
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
 
@@ -98,10 +99,15 @@ def download(token: str):
         form_status()
 
 
+def _password_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/account/delete", methods=["GET", "POST"])
 @allowed_when_blocked  # a blocked or unconfirmed person may delete their account too
 @pages.open_before_acceptance
 @login_required
+@limiter.limit(_password_limit, methods=["POST"], key_func=user_or_address)  # password guesses, per account
 def delete_account():
     user = current_user._get_current_object()
     form = DeleteAccountForm()

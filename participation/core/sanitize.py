@@ -67,9 +67,22 @@ def resident_html(text: str | None) -> Markup:
     return Markup(html)
 
 
+#: Python-Markdown looks for the "]" of each "[" up to the paragraph's end (and stashes every escape
+#: and entity), so thousands of them in one paragraph took minutes to render on every view. A
+#: paragraph whose (links + escapes + entities) x length is beyond this is shown as plain text.
+MARKUP_WORK_MAX = 1_000_000
+_BLOCKS = re.compile(r"(\n\s*\n)")
+
+
+def _defuse(source: str) -> str:
+    return "".join(f"<p>{escape(block.strip())}</p>"
+                   if sum(block.count(ch) for ch in "[\\&") * len(block) > MARKUP_WORK_MAX else block
+                   for block in _BLOCKS.split(source))
+
+
 def staff_html(source: str | None) -> Markup:
     """Staff Markdown -> HTML cleaned against the allowlist."""
-    source = clean_text(source).strip()
+    source = _defuse(clean_text(source).strip())
     if not source:
         return Markup("")
     rendered = md.markdown(source, extensions=["tables", "sane_lists"], output_format="html")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ..core import audit
 from ..core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..core.models import Department
-from ..core.services import parse_id
+from ..core.services import lock_row, parse_id
 from ..core.types import Actor
 from ..extensions import db
 from . import areas, permissions
@@ -98,6 +98,7 @@ def save_category(actor: Actor, category: Category | None, data: dict) -> Catego
 def delete_category(actor: Actor, category: Category) -> None:
     """Only a category no report ever used can be deleted; one in use is disabled instead."""
     _require(actor)
+    lock_row(Category, category.id)  # a report being filed in it now is counted (it waits for us or we for it)
     used = db.session.scalar(select(func.count(Issue.id)).where(Issue.category_id == category.id)) or 0
     if used:
         raise Conflict(_l("Reports use this category (%(n)s): disable it instead, so it is no longer offered.",

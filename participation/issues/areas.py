@@ -71,8 +71,10 @@ def import_areas(feature_collection: dict) -> tuple[int, int]:
     created = updated = 0
     for feature in features:
         feature = feature if isinstance(feature, dict) else {}
-        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-        geometry = feature.get("geometry") if isinstance(feature.get("geometry"), dict) else {}
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
+        geometry = feature.get("geometry")
+        geometry = geometry if isinstance(geometry, dict) else {}
         code = str(props.get("code") or "").strip()
         names = {lang: props.get(f"name_{lang}") or "" for lang in ("ja", "en")}
         if not code or len(code) > CODE_MAX or geometry.get("type") not in ("Polygon", "MultiPolygon"):

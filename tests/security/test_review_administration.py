@@ -32,9 +32,8 @@ def _get(user_id: int) -> User:
 ])
 def test_tile_url_that_would_break_or_inject_the_policy_is_refused(app, make_user, tile_url):
     admin = make_user("admin")
-    with app.test_request_context("/", method="POST"):
-        with pytest.raises(InvalidInput):
-            site.set_values(_get(admin.id), {"MAP_TILE_URL": tile_url})
+    with app.test_request_context("/", method="POST"), pytest.raises(InvalidInput):
+        site.set_values(_get(admin.id), {"MAP_TILE_URL": tile_url})
 
 
 def test_a_subdomain_tile_url_keeps_every_page_working(app, make_user, client):
@@ -51,9 +50,8 @@ def test_a_subdomain_tile_url_keeps_every_page_working(app, make_user, client):
                                    "99999999999999999999999 per second"])
 def test_posting_limit_that_locks_everyone_out_or_overflows_is_refused(app, make_user, limit):
     admin = make_user("admin")
-    with app.test_request_context("/", method="POST"):
-        with pytest.raises(InvalidInput):
-            site.set_values(_get(admin.id), {"POST_RATE_LIMIT": limit})
+    with app.test_request_context("/", method="POST"), pytest.raises(InvalidInput):
+        site.set_values(_get(admin.id), {"POST_RATE_LIMIT": limit})
 
 
 def test_posting_limit_setting_is_the_one_applied(app, make_user):
@@ -96,9 +94,8 @@ def test_map_attribution_keeps_only_plain_links(app, make_user):
 ])
 def test_malformed_geojson_is_a_translated_refusal(app, make_user, raw):
     admin = make_user("admin")
-    with app.test_request_context("/", method="POST"):
-        with pytest.raises(InvalidInput):
-            admin_services.import_areas(_get(admin.id), raw)
+    with app.test_request_context("/", method="POST"), pytest.raises(InvalidInput):
+        admin_services.import_areas(_get(admin.id), raw)
 
 
 def test_utf16_geojson_preview_is_not_a_500(app, make_user, client, login, post_form):
@@ -170,3 +167,36 @@ def test_two_admins_blocking_each_other_at_once_leave_one_admin(app, make_user):
     with app.app_context():
         assert services.active_admin_count() == 1
     assert len(errors) == 1, errors
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+def test_a_page_of_brackets_renders_at_once_as_text(app, make_user, client):
+    """Python-Markdown took minutes (quadratic) on thousands of "[" in one paragraph, on every view."""
+    from participation.core import pages
+    from participation.core.sanitize import MARKUP_WORK_MAX, staff_html
+
+    admin = make_user("admin")
+    with app.test_request_context("/", method="POST"):
+        pages.publish_version(_get(admin.id), "about", {"ja": "概要"},
+                              {"ja": "## 目的\n\n[リンク](https://example.jp)\n\n" + "[" * 99_000})
+        db.session.commit()
+    body = client.get("/pages/about").get_data(as_text=True)  # without the guard: hours
+    assert "<h2>目的</h2>" in body and '<a href="https://example.jp"' in body and "[[[[" in body
+    # below the guard, Markdown still applies
+    assert "<a " in staff_html("[a](https://example.jp) " + "[" * 10 + "x" * (MARKUP_WORK_MAX // 100))
+    assert "<script" not in staff_html("<script>x</script>" + "[" * 5000)
+
+
+# --- roles -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("process_id", ["abc", "0", "99999999999", "-3"])
+def test_a_malformed_process_never_widens_a_role_to_every_process(app, make_user, client, login, post_form,
+                                                                  process_id):
+    admin, person = make_user("admin"), make_user()
+    login(admin)
+    page = f"/admin/users/{person.id}"
+    response = post_form(f"{page}/roles", {"role": "facilitator", "process_id": process_id}, page=page)
+    assert response.status_code == 400
+    with app.app_context():
+        assert not _get(person.id).roles  # not a facilitator of every process

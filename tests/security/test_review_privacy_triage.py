@@ -192,3 +192,15 @@ def test_an_api_keys_service_account_cannot_be_erased_into_a_500(app, client, lo
     assert response.status_code in (400, 403, 409)
     with app.app_context():
         assert db.session.get(User, account_id) is not None
+
+
+def test_password_guesses_on_the_delete_page_are_limited_like_sign_in(app, client, login, post_form, make_user):
+    """With a stolen session, /account/delete answered every password guess: it is limited per
+    account like the sign-in form (LOGIN_RATE_LIMIT), and the account stays."""
+    person = make_user()
+    login(person)
+    codes = [post_form("/account/delete", {"password": f"guess {n}", "understood": "y"}).status_code
+             for n in range(11)]
+    assert codes[:10] == [400] * 10 and codes[10] == 429
+    with app.app_context():
+        assert db.session.get(User, person.id) is not None
