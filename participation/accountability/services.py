@@ -68,7 +68,7 @@ def set_statuses(actor: User, process: Process, text: str) -> list[ResultStatus]
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split("|")]
-        if len(parts) != 3 or not parts[0] or not parts[2].isdigit() or int(parts[2]) > 100:
+        if len(parts) != 3 or not parts[0] or not parts[2].isdecimal() or int(parts[2]) > 100:
             raise InvalidInput(_l("Line %(n)s: write “名前 | English name | progress from 0 to 100”.", n=number),
                                field="statuses")
         if len(parts[0]) > AREA_MAX or len(parts[1]) > AREA_MAX:
@@ -97,7 +97,7 @@ def _ids(raw: Any, field: str) -> list[int]:
     text = str(raw or "").replace("、", ",").replace(" ", ",")
     out = []
     for part in filter(None, (p.strip().lstrip("#") for p in text.split(","))):
-        if not part.isdigit() or len(part) > 10 or not 1 <= int(part) < 2**31:
+        if not part.isdecimal() or len(part) > 10 or not 1 <= int(part) < 2**31:
             raise InvalidInput(_l("Enter numbers separated by commas."), field=field)
         out.append(int(part))
     return list(dict.fromkeys(out))

@@ -154,7 +154,7 @@ def _parse_ids(raw: str) -> list[int]:
     ids = []
     for part in raw.split(","):
         part = part.strip()
-        if not part.isdigit() or len(part) > 10:
+        if not part.isdecimal() or len(part) > 10:
             raise InvalidInput(_l("service_request_id must be a comma-separated list of numbers."))
         ids.append(int(part))
     if len(ids) > MAX_RESULTS:
@@ -256,7 +256,7 @@ def request_fields(rows: list[Any]) -> list[dict[str, Any]]:
 
 def get_request(request_id: str) -> Any:
     row = db.session.execute(select(*REQUEST_COLUMNS).where(
-        Issue.id == int(request_id), Issue.hidden_at.is_(None))).first() if request_id.isdigit() and len(
+        Issue.id == int(request_id), Issue.hidden_at.is_(None))).first() if request_id.isdecimal() and len(
         request_id) < 10 else None
     if row is None:
         raise NotFound(_l("This request does not exist."))

@@ -53,7 +53,7 @@ def _id_filter(args: Any, name: str) -> int | None:
     raw = args.get(name)
     if raw in (None, ""):
         return None
-    if not str(raw).isdigit() or len(str(raw)) > 9:
+    if not str(raw).isdecimal() or len(str(raw)) > 9:
         raise InvalidInput(_l("The filter value must be a number."))
     return int(raw)
 

@@ -62,10 +62,10 @@ def create_comment(proposal_id: int):
     user, proposal = writer(), queries.get_proposal(proposal_id)
     data = _body()
     parent, alignment = _text(data, "parent_id"), _text(data, "alignment") or "0"
-    if not alignment.lstrip("-").isdigit() or len(alignment) > 2:
+    if not alignment.lstrip("-").isdecimal() or len(alignment) > 2:
         raise InvalidInput(_l("%(field)s has the wrong type.", field="alignment"), field="alignment")
     comment = add_comment(user, proposal, _text(data, "body"), int(alignment),
-                          parent_id=int(parent) if parent.isdigit() and len(parent) < 10 else None,
+                          parent_id=int(parent) if parent.isdecimal() and len(parent) < 10 else None,
                           language=current_language())
     return jsonify(queries.comment_dict(comment)), 201
 

@@ -43,7 +43,7 @@ class ReportForm(LocationForm):
     shown_nearby = HiddenField()  # ids of the nearby reports the page showed, comma-separated
 
     def shown_nearby_ids(self) -> set[int]:
-        return {int(x) for x in (self.shown_nearby.data or "").split(",") if x.isdigit()}
+        return {int(x) for x in (self.shown_nearby.data or "").split(",") if x.isdecimal()}
 
 
 class UpdateForm(FlaskForm):

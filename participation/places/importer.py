@@ -133,7 +133,7 @@ def _roma_city(row: dict[str, str]) -> str | None:
 
 def _chome_en(row: dict[str, str]) -> str:
     number = row.get("chome_number", "")
-    return f" {int(number)}-chome" if number.isdigit() and int(number) else ""
+    return f" {int(number)}-chome" if number.isdecimal() and int(number) else ""
 
 
 class _Writer:
@@ -178,7 +178,7 @@ def _abr_town(rows, writer: _Writer) -> None:
         lat, lon = _point(line, row, "rep_lat", "rep_lon", required=False)
         roma = row.get("oaza_cho_roma") or row.get("koaza_roma")
         number = row.get("chome_number", "")
-        chome_kana = str(int(number)) if number.isdigit() and int(number) else ""
+        chome_kana = str(int(number)) if number.isdecimal() and int(number) else ""
         values: dict[str, Any] = dict(
             name_ja=name, name_en=(roma + _chome_en(row)) if roma else None,
             kana=((row.get("oaza_cho_kana") or row.get("koaza_kana") or "") + chome_kana) or None,
@@ -257,7 +257,7 @@ def _mlit_block(rows, writer: _Writer) -> None:
         if town.id is None:
             db.session.flush()
         number = row["街区符号・地番"]
-        writer.put(source, Kind.BLOCK, name_ja=f"{town_name}{number}番" if number.isdigit() else town_name + number,
+        writer.put(source, Kind.BLOCK, name_ja=f"{town_name}{number}番" if number.isdecimal() else town_name + number,
                    city_ja=city, latitude=lat, longitude=lon, parent_id=town.id)
     for town_source, points in new_towns.items():  # a town only the block file names: the mean of its blocks
         town = writer.cache[town_source]

@@ -146,7 +146,7 @@ def resolve(q: str) -> Match | None:
 
 
 def get(place_id: Any) -> Match | None:
-    if not str(place_id or "").isdigit() or len(str(place_id)) > 12:
+    if not str(place_id or "").isdecimal() or len(str(place_id)) > 12:
         return None
     place = db.session.get(Place, int(place_id))
     return _match(place) if place is not None and place.latitude is not None else None

@@ -254,3 +254,16 @@ def test_ids_too_big_for_the_database_in_form_data(app, huge):
     assert client.get(f"/issues/nearby.json?category_id={huge}&lat=35.66&lon=139.70").status_code == 400
     assert client.get(f"/issues.geojson?category={huge}").status_code == 400
     assert client.get("/admin/triage?department=999").status_code == 404
+
+
+@pytest.mark.parametrize("digit", ["²", "①", "٣"])
+def test_digits_that_int_cannot_read_never_answer_500(app, client, make_process, digit):
+    """"²" and "①" are digits to str.isdigit() but not to int(): every id and number parser refuses them."""
+    make_process("square")
+    for path in (f"/api/v1/issues?page={digit}", f"/api/v1/issues?category={digit}", f"/api/v1/issues/{digit}",
+                 f"/open311/v2/requests.json?service_request_id={digit}", f"/open311/v2/requests/{digit}.json",
+                 f"/open311/v2/requests.json?service_request_id=1,{digit}", f"/places/search?q={digit}",
+                 f"/processes/square/proposals/?page={digit}", f"/issues/?page={digit}&category={digit}",
+                 f"/kpi/?process={digit}"):
+        response = client.get(path)
+        assert response.status_code < 500, (path, response.status_code)
