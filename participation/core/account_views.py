@@ -84,6 +84,8 @@ def resend_confirmation():
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
 @allowed_when_blocked  # the account's own security and mail, nothing others see
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               key_func=lambda: _per_account())  # guesses of the current password, per account
 def change_email():
     form = EmailChangeForm()
     if form.validate_on_submit():
@@ -185,3 +187,9 @@ def retry_job(failure_id: int):
         abort(404)
     flash(_("The job has been queued again."), "success")
     return redirect(url_for("accounts.admin_jobs"))
+
+
+def _per_account() -> str:
+    from .security import user_or_address
+
+    return user_or_address()

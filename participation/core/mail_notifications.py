@@ -64,14 +64,15 @@ def preferences(user: User) -> dict[str, Frequency]:
 
 
 def officials_wanting_department_mail(department_id: int) -> list[User]:
-    """Officials of the department who opted in to its new and reopened reports by e-mail."""
+    """Officials of the department who opted in to its new and reopened reports by e-mail (not
+    blocked ones: a blocked account receives nothing about other people's reports)."""
     from .models import Role, RoleAssignment
 
     return list(db.session.scalars(select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).join(
         NotificationPreference, NotificationPreference.user_id == User.id).where(
         RoleAssignment.role == Role.OFFICIAL, RoleAssignment.department_id == department_id,
         NotificationPreference.topic == OFFICIAL_TOPIC, NotificationPreference.frequency == Frequency.IMMEDIATELY,
-        User.active.is_(True)).distinct()))
+        User.active.is_(True), User.blocked_at.is_(None)).distinct()))
 
 
 def set_preferences(user: User, choices: dict[str, str]) -> None:

@@ -45,7 +45,8 @@ class SiteSetting(Model):
 def _translated(value: Any) -> dict:
     if not isinstance(value, dict):
         raise InvalidInput(_l("Please enter the name in Japanese or English."), field="city_name_ja")
-    clean = {lang: str(value.get(lang) or "").strip()[:100] for lang in ("ja", "en")}
+    # one line: the name goes into every mail's Subject (a line break there stops all mail)
+    clean = {lang: " ".join(str(value.get(lang) or "").split())[:100] for lang in ("ja", "en")}
     if not clean["ja"] and not clean["en"]:
         raise InvalidInput(_l("Please enter the name in Japanese or English."), field="city_name_ja")
     return {lang: text for lang, text in clean.items() if text}

@@ -22,6 +22,12 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _per_account() -> str:
+    from .security import user_or_address
+
+    return user_or_address()
+
+
 def _register_limit() -> str:
     return current_app.config["REGISTER_RATE_LIMIT"]
 
@@ -173,6 +179,7 @@ def set_language():
 @bp.post("/account/password")
 @allowed_when_blocked
 @login_required
+@limiter.limit(_login_limit, key_func=_per_account)  # guesses of the current password, per account
 def change_password():
     form = ProfileForm(formdata=None, obj=current_user)
     form.language.data = current_user.language or ""

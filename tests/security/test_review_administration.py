@@ -200,3 +200,15 @@ def test_a_malformed_process_never_widens_a_role_to_every_process(app, make_user
     assert response.status_code == 400
     with app.app_context():
         assert not _get(person.id).roles  # not a facilitator of every process
+
+
+def test_city_name_with_a_line_break_never_reaches_a_mail_header(app, make_user):
+    from participation.core import mail
+
+    admin = make_user("admin")
+    with app.test_request_context("/", method="POST"):
+        site.set_values(_get(admin.id), {"CITY_NAME": {"ja": "みどり川市\r\nBcc: evil@example.com",
+                                                       "en": "Midori\nCity"}})
+        assert site.get("CITY_NAME") == {"ja": "みどり川市 Bcc: evil@example.com", "en": "Midori City"}
+        subject, _text, _html = mail.render("password_changed", "ja", user=_get(admin.id))
+    assert "\n" not in subject and "\r" not in subject

@@ -204,3 +204,17 @@ def test_password_guesses_on_the_delete_page_are_limited_like_sign_in(app, clien
     assert codes[:10] == [400] * 10 and codes[10] == 429
     with app.app_context():
         assert db.session.get(User, person.id) is not None
+
+
+@pytest.mark.parametrize(("path", "fields"), [
+    ("/account/password", {"pw-current_password": "guess", "pw-new_password": "a new long passphrase 42",
+                           "pw-confirm": "a new long passphrase 42"}),
+    ("/account/email", {"email": "someone.else@example.jp", "password": "guess"}),
+])
+def test_password_guesses_on_account_forms_are_limited_like_sign_in(client, login, post_form, make_user,
+                                                                    path, fields):
+    """A stolen session could try current passwords without limit on the password and e-mail forms."""
+    login(make_user())
+    codes = [post_form(path, {**fields, **{k: v + str(n) for k, v in fields.items() if "guess" in v}},
+                       page="/account/").status_code for n in range(11)]
+    assert 429 not in codes[:10] and codes[10] == 429, codes
