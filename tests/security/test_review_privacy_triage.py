@@ -218,3 +218,21 @@ def test_password_guesses_on_account_forms_are_limited_like_sign_in(client, logi
     codes = [post_form(path, {**fields, **{k: v + str(n) for k, v in fields.items() if "guess" in v}},
                        page="/account/").status_code for n in range(11)]
     assert 429 not in codes[:10] and codes[10] == 429, codes
+
+
+def test_a_blocked_official_gets_no_department_mail(app, make_user):
+    """Blocked means blocked: no more mail about residents' reports to a blocked official."""
+    from participation.core import clock
+    from participation.core.mail_models import Frequency, NotificationPreference
+    from participation.core.mail_notifications import OFFICIAL_TOPIC, officials_wanting_department_mail
+    from participation.core.models import Department
+
+    active, blocked = make_user("official", department="mailroads"), make_user("official", department="mailroads")
+    with app.app_context():
+        for person in (active, blocked):
+            db.session.add(NotificationPreference(user_id=person.id, topic=OFFICIAL_TOPIC,
+                                                  frequency=Frequency.IMMEDIATELY))
+        db.session.get(User, blocked.id).blocked_at = clock.now()
+        db.session.commit()
+        department = db.session.scalar(db.select(Department).where(Department.code == "mailroads"))
+        assert [u.id for u in officials_wanting_department_mail(department.id)] == [active.id]
