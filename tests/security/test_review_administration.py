@@ -212,3 +212,19 @@ def test_city_name_with_a_line_break_never_reaches_a_mail_header(app, make_user)
         assert site.get("CITY_NAME") == {"ja": "みどり川市 Bcc: evil@example.com", "en": "Midori City"}
         subject, _text, _html = mail.render("password_changed", "ja", user=_get(admin.id))
     assert "\n" not in subject and "\r" not in subject
+
+
+def test_every_administration_post_needs_the_csrf_token(app, make_user, client, login):
+    admin = make_user("admin")
+    login(admin)
+    rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods
+             and (r.endpoint.startswith("administration.") or r.endpoint.startswith("issues.admin_"))]
+    assert len(rules) >= 10
+    for rule in rules:
+        path = rule.rule
+        for arg in rule.arguments:
+            path = path.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "terms")
+        response = client.post(path, data={"role": "admin", "code": "x", "email": "a@example.jp"})
+        assert response.status_code == 400, (rule.endpoint, response.status_code)
+    with app.app_context():
+        assert [a.role for a in _get(admin.id).roles] == [Role.ADMIN]
