@@ -257,3 +257,17 @@ def make_process(app):
             return process
 
     return factory
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only are not collected against SQLite (deselected, never skipped)."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.get_closest_marker("postgres_only") and params.get("backend_app") == "sqlite":
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, limiter
-from . import pages, permissions, privacy, privacy_export
+from . import pages, permissions, privacy, privacy_export, signals
 from .actions import form_status, submit
 from .blocking import allowed_when_blocked
 from .errors import NotFound
@@ -24,6 +24,14 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.filters["author_name"] = privacy.author_name
+    signals.admin_user_actions.connect(_erase_action, sender=app, weak=False)
+
+
+def _erase_action(app: Flask, user: User) -> list[tuple[str, str]]:
+    """「このアカウントを削除」 on another person's administration page (one's own: /account/delete)."""
+    if user.id == current_user.id:
+        return []
+    return [(_("Delete this account and its personal data"), url_for("privacy.admin_erase", user_id=user.id))]
 
 
 def _settings_page(form: PrivacyForm, status: int = 200):

@@ -33,24 +33,28 @@ def describe(violations: list[dict]) -> str:
 
 
 HREF = re.compile(r"""href=["']([^"'#]+)""")
+# GET forms lead to pages too (search, look-up by code): their action without any input.
+GET_FORM = re.compile(r"""<form[^>]*method=["']get["'][^>]*action=["']([^"'#]+)""", re.IGNORECASE)
 # Never followed: they sign out, or answer with something other than a page.
 NOT_PAGES = ("/auth/logout", "/static/", "/uploads/", "/tiles/", "/feeds/", "/api/v1", "/open311/")
 NOT_PAGE_ENDINGS = (".csv", ".zip", ".ics", ".json", ".geojson", ".png", ".jpg", ".xml", ".atom")
 
 
-def discover_pages(request, base: str, url_map, seeds: list[str], limit: int = 600,
-                   per_endpoint: int = 3) -> dict[str, str]:
+def discover_pages(request, base: str, url_map, seeds: list[str], limit: int = 1200,
+                   per_endpoint: int = 8) -> dict[str, str]:
     """{endpoint: first path that answers an HTML page}, following same-site links from `seeds` with
     the session of `request` (a Playwright APIRequestContext). A few pages of each endpoint are read
     for links (each process leads to different pages); the first one is the page to check."""
     adapter = url_map.bind("localhost")
     found: dict[str, str] = {}
     visits: dict[str, int] = {}
-    queue = deque(seeds)
+    # Links to endpoints not yet seen go first, so that deep pages are found within the limit.
+    fresh: deque[str] = deque(seeds)
+    later: deque[str] = deque()
     seen: set[str] = set()
     fetched = 0
-    while queue and fetched < limit:
-        path = queue.popleft()
+    while (fresh or later) and fetched < limit:
+        path = fresh.popleft() if fresh else later.popleft()
         bare = urlsplit(path).path
         if path in seen or bare.startswith(NOT_PAGES) or bare.endswith(NOT_PAGE_ENDINGS) or "lang=" in path:
             continue
@@ -71,10 +75,17 @@ def discover_pages(request, base: str, url_map, seeds: list[str], limit: int = 6
         if response.status != 200 or not response.headers.get("content-type", "").startswith("text/html"):
             continue
         found.setdefault(endpoint, path)
-        for href in HREF.findall(response.text()):
+        text = response.text()
+        for href in HREF.findall(text) + GET_FORM.findall(text):
             target = urlsplit(urljoin(base + path, href.replace("&amp;", "&")))
-            if target.netloc == urlsplit(base).netloc:
-                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+            if target.netloc != urlsplit(base).netloc:
+                continue
+            link = target.path + (f"?{target.query}" if target.query else "")
+            try:
+                linked = adapter.match(target.path, method="GET")[0]
+            except Exception:  # noqa: BLE001 - not a page of ours
+                continue
+            (later if linked in visits else fresh).append(link)
     return found
 
 

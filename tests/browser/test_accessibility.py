@@ -25,7 +25,31 @@ VIEWERS = ["resident", "anonymous", "admin"]
 # GET routes that are not pages (data, files, feeds) or are reached only from an e-mail or a form.
 NOT_CRAWLED = ("api.", "open311.", "static", "core.healthz", "core.leaflet_static", "core.uploaded_file",
                "accounts.confirm_email", "accounts.confirm_email_change", "accounts.reset_password",
-               "accounts.unsubscribe", "alerts.confirm", "alerts.unsubscribe", "places.search")
+               "accounts.unsubscribe", "alerts.confirm", "alerts.unsubscribe", "places.search",
+               # reached by a redirect when the terms change: test_the_terms_acceptance_page_is_accessible
+               "pages.accept")
+
+
+def fresh_writing_of(email: str) -> list[str]:
+    """Proposals and a comment just written by `email` (still editable: the edit pages)."""
+    from sqlalchemy import select
+
+    from participation.core.models import User
+    from participation.extensions import db
+    from participation.processes.models import Process
+    from participation.proposals import comment_services, services
+
+    app = SERVED["app"]
+    with app.test_request_context("/"):
+        author = db.session.scalar(select(User).where(User.email == email))
+        process = db.session.scalar(select(Process).where(Process.slug == "station-square"))
+        untouched = services.submit_proposal(process, author, {"title": "駅前広場に日よけのベンチを",
+                                                               "body": "夏の日中、座って待てる日陰が足りません。"})
+        discussed = services.submit_proposal(process, author, {"title": "広場の夜間照明を明るく",
+                                                               "body": "夜は足元が暗く、つまずきそうになります。"})
+        comment_services.add_comment(author, discussed, "場所の案は地図に示しました。")  # editable comment
+        db.session.commit()
+        return [f"/proposals/{untouched.id}", f"/proposals/{discussed.id}"]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +65,8 @@ def sweep(live_server, browser):
         page = context.new_page()
         if who != "anonymous":
             sign_in(page, live_server, f"{who}@example.jp")
-        pages = discover_pages(context.request, live_server, url_map, seeds)
+        own = fresh_writing_of(f"{who}@example.jp") if who == "resident" else []
+        pages = discover_pages(context.request, live_server, url_map, own + seeds)
         errors = pages.pop("server errors", "")
         if errors:
             found["server errors"].append((who, errors))
@@ -92,6 +117,31 @@ def _not_html(endpoint: str) -> bool:
     """Routes that answer files, feeds or data rather than pages."""
     return endpoint.endswith(("_csv", "geojson", "_feed", ".ics", ".qr", "download", "archive", "catalog",
                               "dictionary", "dataset", "calendar_all", "process_calendar", ".nearby"))
+
+
+def test_the_terms_acceptance_page_is_accessible(live_server, new_page):
+    """A person who has not accepted the current terms is sent to /pages/accept before anything else."""
+    from participation.core.models import User
+    from participation.extensions import db
+
+    app = SERVED["app"]
+    with app.app_context():
+        from participation.core import clock
+
+        person = User(email="new-terms@example.jp", display_name="新規 利用者", email_confirmed_at=clock.now())
+        person.set_password("demo-password")
+        db.session.add(person)
+        db.session.commit()
+    page = new_page(width=WIDTHS[0])
+    sign_in(page, live_server, "new-terms@example.jp")
+    for lang in ("ja", "en"):
+        page.goto(f"{live_server}/pages/accept?lang={lang}")
+        page.goto(f"{live_server}/account/")
+        assert "/pages/accept" in page.url
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            assert axe_violations(page) == [], (lang, width)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_errors_are_announced_and_linked_and_focus_is_visible(live_server, new_page):

@@ -127,6 +127,9 @@ def test_an_administrator_deletes_an_account_with_a_reason(app, client, login):
     with app.app_context():
         login(db.session.get(User, ids["admin"]))
     path = f"/admin/users/{ids['user']}/erase"
+    # The person's administration page leads there (and one's own page does not: that is /account/delete).
+    assert f'href="{path}"' in client.get(f"/admin/users/{ids['user']}").get_data(as_text=True)
+    assert "/erase" not in client.get(f"/admin/users/{ids['admin']}").get_data(as_text=True)
     assert world.NAME in client.get(path).get_data(as_text=True)
     token = _token(client, path)
     assert client.post(path, data={"csrf_token": token, "understood": "y"}).status_code == 400  # no reason

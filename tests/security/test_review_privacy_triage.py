@@ -125,6 +125,7 @@ def test_the_last_administrator_who_can_act_cannot_delete_their_account(app, mak
         privacy.erase_account(None, db.session.get(User, blocked.id), reason="退職")  # a blocked one may go
 
 
+@pytest.mark.postgres_only
 @pytest.mark.commits_from_threads
 def test_two_administrators_deleted_at_once_leave_one_who_can_act(app, make_user):
     """Two deletions at the same moment each saw two administrators and removed both (PostgreSQL reads
@@ -134,8 +135,6 @@ def test_two_administrators_deleted_at_once_leave_one_who_can_act(app, make_user
     from participation.core import privacy
     from participation.core.errors import Conflict
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("SQLite writes one transaction at a time")
     first, second = make_user("admin"), make_user("admin")
     outcome: dict[str, str] = {}
 

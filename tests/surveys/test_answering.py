@@ -192,3 +192,18 @@ def test_the_page_names_its_fields_as_the_form_reads_them(app, client, login, ma
     assert f'<select id="q{ids["rank"]}_o{rank[0]}" name="q{ids["rank"]}_o{rank[0]}">' in html
     assert f'name="q{ids["feel"]}_r{rows[1]}" value="{cols[0]}"' in html
     assert f'<fieldset class="question" id="q{ids["often"]}"' in html
+
+
+def test_an_answer_naming_another_surveys_question_is_announced_as_an_error(app, login, make_user, build_survey,
+                                                                             post_form):
+    """A refusal of the whole form is read out at once (role=alert), not as a polite status."""
+    survey_id, ids, _ = build_survey()
+    foreign = max(ids.values()) + 1000
+    login(make_user())
+    response = post_form(survey_url(survey_id), good_answers(app, ids, **{f"q{foreign}": "1"}))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    alert = html[html.index('<div class="flashes" role="alert">'):]
+    assert "flash-error" in alert[:300]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Response.id))) == 0
