@@ -174,10 +174,13 @@ def _init_extensions(app: Flask) -> None:
     def load_user(session_token: str):
         """Sessions and remember cookies carry the user's session token (rotated to end them)."""
         from sqlalchemy import select
+        from sqlalchemy.orm import joinedload
 
         if not session_token or len(session_token) > 64:
             return None
-        return db.session.scalar(select(User).where(User.session_token == session_token))
+        # The roles come in the same query: every signed-in page asks what the person may do.
+        return db.session.scalars(select(User).options(joinedload(User.roles))
+                                  .where(User.session_token == session_token)).unique().first()
 
     app.before_request(i18n.remember_requested_language)
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, func, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -96,16 +96,38 @@ def published(slug: str) -> SitePageVersion | None:
         SitePageVersion.page_id == page.id, SitePageVersion.version == page.current_version))
 
 
+def _page_state(user: Actor) -> dict[str, tuple[int, int]]:
+    """{slug: (published version, version `user` accepted or 0)} of the published fixed pages: one
+    query per request serves the footer and the acceptance check."""
+    user_id = getattr(user, "id", None) if permissions.is_signed_in(user) else None
+    cached = g.get("site_page_state")
+    if cached is not None and cached[0] == user_id:
+        return cached[1]
+    accepted = (select(func.max(PolicyAcceptance.version))
+                .where(PolicyAcceptance.user_id == user_id, PolicyAcceptance.slug == SitePage.slug)
+                .correlate(SitePage).scalar_subquery() if user_id is not None else literal(0))
+    try:
+        rows = db.session.execute(select(SitePage.slug, SitePage.current_version, accepted)
+                                  .where(SitePage.current_version > 0)).all()
+    except SQLAlchemyError:  # no database: an error page still renders
+        db.session.rollback()
+        rows = []
+    state = {slug: (version, done or 0) for slug, version, done in rows}
+    g.site_page_state = (user_id, state)
+    return state
+
+
+def _forget_page_state() -> None:
+    g.pop("site_page_state", None)
+    g.pop("pending_acceptance", None)
+
+
 def published_site_pages() -> list[tuple[str, object]]:
-    """(slug, title) of the published fixed pages, for the footer (one query per request)."""
-    if "published_site_pages" not in g:
-        try:
-            slugs = set(db.session.scalars(select(SitePage.slug).where(SitePage.current_version > 0)))
-        except SQLAlchemyError:  # no database: an error page still renders
-            db.session.rollback()
-            slugs = set()
-        g.published_site_pages = [(slug, label) for slug, label in PAGES.items() if slug in slugs]
-    return g.published_site_pages
+    """(slug, title) of the published fixed pages, for the footer."""
+    from flask_login import current_user
+
+    state = _page_state(current_user)
+    return [(slug, label) for slug, label in PAGES.items() if slug in state]
 
 
 def versions(slug: str) -> list[SitePageVersion]:
@@ -120,17 +142,8 @@ def pending_acceptance(user: Actor) -> list[str]:
     """The terms/privacy slugs whose published version `user` has not accepted yet."""
     if not permissions.is_signed_in(user):
         return []
-    rows = db.session.execute(
-        select(SitePage.slug, SitePage.current_version).where(
-            SitePage.slug.in_(ACCEPTED_PAGES), SitePage.current_version > 0)).all()
-    if not rows:
-        return []
-    accepted = dict(db.session.execute(
-        select(PolicyAcceptance.slug, func.max(PolicyAcceptance.version))
-        .where(PolicyAcceptance.user_id == user.id, PolicyAcceptance.slug.in_(ACCEPTED_PAGES))
-        .group_by(PolicyAcceptance.slug)).all())
-    return [slug for slug in ACCEPTED_PAGES for s, v in rows
-            if s == slug and (accepted.get(slug) or 0) < v]
+    state = _page_state(user)
+    return [slug for slug in ACCEPTED_PAGES if slug in state and state[slug][1] < state[slug][0]]
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -155,7 +168,7 @@ def record_acceptance(user: User, slugs: tuple[str, ...] | list[str] = ACCEPTED_
         db.session.add(row)
         rows.append(row)
     db.session.flush()
-    g.pop("pending_acceptance", None)
+    _forget_page_state()
     return rows
 
 
@@ -182,7 +195,7 @@ def publish_version(actor: Actor, slug: str, title: Translated, body: Translated
                               author_id=getattr(actor, "id", None))
     db.session.add(version)
     db.session.flush()
-    g.pop("published_site_pages", None)
+    _forget_page_state()
     audit.record(actor, "page.publish", page, after={"slug": slug, "version": page.current_version})
     return version
 

@@ -79,6 +79,9 @@ class Case(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Loaded only where asked (the queue joins it): never a query per case.
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
+
 
 class Block(Model):
     """A history of blocks (the current state is on User.blocked_at)."""

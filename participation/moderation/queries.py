@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, or_, select
-from sqlalchemy.orm import lazyload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import and_, false, inspect, or_, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..core.errors import NotFound
 from ..core.models import User
@@ -17,7 +17,8 @@ from ..extensions import db
 from . import permissions
 from .models import Block, Case, CaseState, Flag, Reason
 
-QUEUE_LIMIT = 500
+QUEUE_PAGE = 50  # cases per page of the queue
+MAX_PAGE = 1000
 
 
 def targets() -> dict[str, ModerationTarget]:
@@ -32,16 +33,27 @@ def get_case(case_id: int) -> Case:
     return case
 
 
-def queue(moderator: Actor, *, include_done: bool = False) -> list[Case]:
-    """The cases this moderator may decide (their scope computed once, applied in the query)."""
+@dataclass
+class QueuePage:
+    cases: list[Case]
+    page: int
+    has_next: bool
+
+
+def queue(moderator: Actor, *, include_done: bool = False, page: int = 1) -> QueuePage:
+    """A page of the cases this moderator may decide, most reported first (their scope computed
+    once, applied in the query; the authors joined; one more row tells whether a next page exists)."""
     states = [CaseState.PENDING, CaseState.HIDDEN]
-    query = select(Case).order_by(Case.reviewed, Case.flag_count.desc(), Case.updated_at.desc())
+    query = (select(Case).options(joinedload(Case.author).lazyload("*"))
+             .order_by(Case.reviewed, Case.flag_count.desc(), Case.updated_at.desc(), Case.id.desc()))
     if not include_done:
         query = query.where(Case.state.in_(states), Case.reviewed.is_(False))
     scope = permissions.moderated_processes(moderator)
     if scope is not None:
         query = query.where(Case.process_id.in_(scope) if scope else false())
-    return list(db.session.scalars(query.limit(QUEUE_LIMIT)))
+    page = min(max(1, page), MAX_PAGE)
+    rows = list(db.session.scalars(query.offset((page - 1) * QUEUE_PAGE).limit(QUEUE_PAGE + 1)))
+    return QueuePage(rows[:QUEUE_PAGE], page, has_next=len(rows) > QUEUE_PAGE)
 
 
 def describe(case: Case) -> dict:
@@ -51,7 +63,7 @@ def describe(case: Case) -> dict:
 
 def describe_all(cases: list[Case]) -> list[dict]:
     """`describe` for a whole queue in a constant number of queries: the items of each kind in one
-    query (with the kind's `load_options`), every flag in one, every author in one."""
+    query (with the kind's `load_options`), every flag with its flagger in one."""
     specs = targets()
     ids: dict[str, set[int]] = defaultdict(set)
     for case in cases:
@@ -63,19 +75,19 @@ def describe_all(cases: list[Case]) -> list[dict]:
         items.update(((target_type, obj.id), obj) for obj in db.session.scalars(query).unique())
     flags: dict[tuple[str, int], list[Flag]] = defaultdict(list)
     if ids:
-        for flag in db.session.scalars(select(Flag).options(lazyload(Flag.user)).where(or_(*(
+        for flag in db.session.scalars(select(Flag).options(joinedload(Flag.user).lazyload("*")).where(or_(*(
                 and_(Flag.target_type == t, Flag.target_id.in_(wanted)) for t, wanted in ids.items())))
                 .order_by(Flag.id)):
             flags[(flag.target_type, flag.target_id)].append(flag)
-    # Authors and flaggers in one query.
-    users = {obj.id: obj for obj in items.values() if isinstance(obj, User)}  # flagged accounts
-    people = {c.author_id for c in cases if c.author_id} | {f.user_id for fs in flags.values() for f in fs}
-    if people - set(users):
-        users.update((u.id, u) for u in db.session.scalars(
-            select(User).options(lazyload("*")).where(User.id.in_(people - set(users)))))
-    for flag in (f for fs in flags.values() for f in fs):
-        set_committed_value(flag, "user", users.get(flag.user_id))  # kept with the flag, no query later
-    authors = users
+    # Flaggers come joined with their flags, authors with the queue's cases (else: one query).
+    authors: dict[int, User] = {}
+    for case in cases:
+        if "author" not in inspect(case).unloaded and case.author is not None:
+            authors[case.author_id] = case.author
+    missing = {c.author_id for c in cases if c.author_id and c.author_id not in authors}
+    if missing:
+        authors.update((u.id, u) for u in db.session.scalars(
+            select(User).options(lazyload("*")).where(User.id.in_(missing))))
     described = []
     for case in cases:
         spec, obj = specs[case.target_type], items.get((case.target_type, case.target_id))

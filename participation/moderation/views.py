@@ -16,6 +16,7 @@ from ..core.models import AuditLog
 from ..core.permissions import can_view_audit_log
 from ..core.registry import registry
 from ..core.security import user_or_address
+from ..core.services import parse_id
 from ..core.urls import safe_next
 from ..extensions import db, limiter
 from . import permissions, queries, services
@@ -55,9 +56,11 @@ def flag():
 def queue():
     if not permissions.can_view_queue(current_user):
         abort(403, description=_l("The moderation queue is for moderators."))
-    cases = queries.queue(current_user, include_done=request.args.get("all") == "1")
-    return render_template("moderation/queue.html", items=queries.describe_all(cases),
-                           form=DecisionForm(formdata=None))
+    include_done = request.args.get("all") == "1"
+    listing = queries.queue(current_user, include_done=include_done,
+                            page=parse_id(request.args.get("page")) or 1)
+    return render_template("moderation/queue.html", items=queries.describe_all(listing.cases), listing=listing,
+                           include_done=include_done, form=DecisionForm(formdata=None))
 
 
 @bp.post("/moderation/cases/<int:case_id>/<action>")

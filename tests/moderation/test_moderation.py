@@ -139,7 +139,7 @@ def test_process_moderators_only_moderate_their_process(app, make_user, make_pro
         with pytest.raises(PermissionDenied):  # and no blocking for process moderators
             services.block_user(db.session.get(User, other_process_moderator.id),
                                 db.session.get(User, abusive["troll"].id), "理由を十五文字以上で書きました")
-        assert queries.queue(db.session.get(User, other_process_moderator.id)) == []
+        assert queries.queue(db.session.get(User, other_process_moderator.id)).cases == []
 
 
 def test_hidden_proposal_leaves_lists_and_shows_a_placeholder(app, client, login, make_user, abusive):

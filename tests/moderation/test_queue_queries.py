@@ -85,11 +85,23 @@ def test_the_queue_of_300_cases_takes_at_most_10_queries(app, client, login, mak
     with counted(app) as many:
         page = client.get("/moderation/")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and html.count('class="card"') == 300
-    assert "報告0" in html and "意見3です。" in html and "広告です" in html and "迷惑な人2" in html
+    # 50 cases a page, the most reported first, "next" without counting them all.
+    assert page.status_code == 200 and html.count('class="card"') == 50
+    assert 'rel="next" href="/moderation/?page=2"' in html and 'rel="prev"' not in html
+    assert "広告です" in html
     assert len(_queries(many)) == len(_queries(few))
-    # Four kinds of content: one query each, one for the flags, one for the people.
-    assert len(_queries(many)) - len(_queries(empty)) <= 10, _queries(many)
+    # Four kinds of content: one query each, the page of cases with their authors, the flags with
+    # their flaggers.
+    assert len(_queries(many)) - len(_queries(empty)) <= 6, _queries(many)
+    # The whole page, with the session's user and roles, terms, settings and notifications: at most 10.
+    assert len(_queries(many)) <= 10, _queries(many)
+    pages = [html] + [client.get(f"/moderation/?page={n}").get_data(as_text=True) for n in range(2, 8)]
+    assert [p.count('class="card"') for p in pages] == [50] * 6 + [0]
+    assert ['rel="next"' in p for p in pages] == [True] * 5 + [False] * 2
+    everything = "".join(pages)
+    assert "報告0" in everything and "意見3です。" in everything and "迷惑な人2" in everything
+    # A page number nobody can mean: the first page, never an error.
+    assert client.get("/moderation/?page=²").status_code == 200
 
 
 def test_a_process_moderator_sees_only_the_cases_of_their_process(app, client, login, make_user, make_process):
