@@ -83,7 +83,7 @@ def describe_all(cases: list[Case]) -> list[dict]:
     authors: dict[int, User] = {}
     for case in cases:
         if "author" not in inspect(case).unloaded and case.author is not None:
-            authors[case.author_id] = case.author
+            authors[case.author.id] = case.author
     missing = {c.author_id for c in cases if c.author_id and c.author_id not in authors}
     if missing:
         authors.update((u.id, u) for u in db.session.scalars(
