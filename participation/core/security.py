@@ -44,9 +44,10 @@ def reject_control_characters() -> None:
                 abort(400, description=_l("The request contains characters that are not allowed."))
 
 
-def _policy_for_request(app: Flask, default: str) -> str:
-    """Pages use the tile server an admin set (core.site); static files keep the default policy."""
-    if request.endpoint in (None, "static", "core.leaflet_static"):
+def _policy_for_request(app: Flask, default: str, response: Response) -> str:
+    """Pages use the tile server an admin set (core.site); static files and data (JSON, CSV, feeds:
+    nothing in them loads a tile) keep the default policy."""
+    if request.endpoint in (None, "static", "core.leaflet_static") or response.mimetype != "text/html":
         return default
     from . import site
 
@@ -62,7 +63,7 @@ def init_security_headers(app: Flask) -> None:
 
     @app.after_request
     def add_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", _policy_for_request(app, policy))
+        response.headers.setdefault("Content-Security-Policy", _policy_for_request(app, policy, response))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, func, literal, literal_column, select, union_all
 
 from ..core import clock, geo
 from ..core.errors import InvalidInput, NotFound, PermissionDenied
@@ -72,10 +72,16 @@ def list_areas() -> list[Area]:
     return list(db.session.scalars(select(Area).order_by(Area.id)))
 
 
-def _names(model: Any) -> dict[int, str]:
-    """{id: name in the reader's language} of a small table, reading only those two columns (an
-    area's geometry is large)."""
-    return {row.id: localized(row.name) for row in db.session.execute(select(model.id, model.name))}
+def _names_of_all() -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    """{id: name in the reader's language} of the categories, departments and areas, in one query
+    reading only those columns (an area's geometry is large)."""
+    kinds: tuple[Any, ...] = (Category, Department, Area)
+    query: Any = union_all(*(select(literal_column(str(i)).label("kind"), model.id, model.name)
+                        for i, model in enumerate(kinds)))
+    found: tuple[dict[int, str], ...] = ({}, {}, {})
+    for kind, row_id, name in db.session.connection().execute(query):
+        found[kind][row_id] = localized(name)
+    return found[0], found[1], found[2]
 
 
 def clean_place(latitude: Any, longitude: Any) -> tuple[float, float]:
@@ -227,10 +233,11 @@ def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | Non
         if cells is not None:  # a street-level view: look up its grid cells through the index
             conditions.append(Issue.geocell.in_(cells))
         # else a wide view: the newest-first index is walked and reports outside are skipped
-    rows = db.session.execute(
+    # Plain rows through the session's connection: the ORM adds nothing to tuples of columns.
+    rows = db.session.connection().execute(
         query.where(*conditions).order_by(Issue.created_at.desc(), Issue.id.desc())
         .limit(GEOJSON_LIMIT + 1)).all()
-    categories, departments, areas = (_names(model) for model in (Category, Department, Area))
+    categories, departments, areas = _names_of_all()
     # One url_for, then string formatting: url_for per feature cost more than the query at 500 points.
     marker = 2147483647
     relative = url_for("issues.detail", issue_id=marker).replace(str(marker), "{}")
