@@ -14,6 +14,7 @@ import random
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, jsonify, render_template_string, request
 
@@ -21,6 +22,7 @@ PER_PAGE = 20
 GEOJSON_LIMIT = 500
 CELL_LAT, CELL_LON, ROW = 0.0025, 0.003, 1_000_000  # the app's grid (core.geo)
 HIDE_CLOSED_AFTER = timedelta(days=183)
+CITY_TZ = ZoneInfo("Asia/Tokyo")
 
 TEMPLATE = """<!doctype html>
 <html lang="ja">
@@ -146,7 +148,9 @@ def create_app(database_url: str | None = None) -> Flask:
         rows_range = range(int((min_lat + 90) // CELL_LAT), int((max_lat + 90) // CELL_LAT) + 1)
         cols_range = range(int((min_lon + 180) // CELL_LON), int((max_lon + 180) // CELL_LON) + 1)
         cells = [r * ROW + c for r in rows_range for c in cols_range]
-        cutoff = datetime.now(UTC) - HIDE_CLOSED_AFTER
+        # The app's rule: closed since the start of the city-time month about six months ago.
+        cutoff = (datetime.now(UTC) - HIDE_CLOSED_AFTER).astimezone(CITY_TZ).replace(
+            day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
         cutoff_param = cutoff.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else cutoff
         sql = ("SELECT id, title, status, latitude, longitude, category_id, metoo_count, created_at "
                "FROM issues WHERE hidden_at IS NULL AND (closed_at IS NULL OR closed_at >= ?) "

@@ -246,7 +246,7 @@ def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | Non
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
         "properties": {"id": row.id, "title": row.title, "status": row.status,
-                       "status_group": STATUS_GROUP[Status(row.status)], "category_id": row.category_id,
+                       "status_group": STATUS_GROUP[row.status], "category_id": row.category_id,
                        "category": categories.get(row.category_id), "department": departments.get(row.department_id),
                        "area": areas.get(row.area_id) if row.area_id else None, "metoo_count": row.metoo_count,
                        "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),

@@ -146,14 +146,17 @@ def list_proposals(process: Process, user: Actor, *, state: str = "all", sort: s
     if mine and viewer is not None:
         conditions.append(Proposal.author_id == viewer)
         cheap = False
-    if q:
-        condition = search_condition(q)
-        if condition is not None:
-            conditions.append(condition)
-            cheap = False
+    searched = search_condition(q) if q else None
+    searched_at = len(conditions)
+    if searched is not None:
+        conditions.append(searched)
+        cheap = False
 
     total = counters.count_in_states(process.id, _COUNTED_STATES.get(state)) if cheap else _capped_count(conditions)
     capped = not cheap and total > COUNT_CAP
+    common = search_condition(q, common=True) if capped and searched is not None else None
+    if common is not None:  # common words: walk the list's order, keep the matches
+        conditions[searched_at] = common
     pages = None if capped else max(1, math.ceil(total / per_page))
     page = max(1, page) if pages is None else min(max(1, page), pages)
     offset = (page - 1) * per_page

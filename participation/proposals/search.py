@@ -117,13 +117,20 @@ def term_condition(term: str) -> ColumnElement[bool]:
     return Proposal.id.in_(_matching_ids(runs))
 
 
-def search_condition(query: str | None) -> ColumnElement[bool] | None:
-    """Proposals containing every word of `query` (None when the query has no letters or digits)."""
+def search_condition(query: str | None, *, common: bool = False) -> ColumnElement[bool] | None:
+    """Proposals containing every word of `query` (None when the query has no letters or digits).
+
+    `common`: the words match many proposals (the list counted more than it shows). The matches are
+    then kept while the list's own index is walked in its order (`id + 0` is not an index the
+    planner may start from), instead of reading and sorting every match: a page costs about
+    (page size / share of matches) rows, not the number of matches."""
     words = clean_text(query).split()[:MAX_TERMS]
     runs = [run for word in words for run in _term_runs(word)]
     if not words:
         return None
-    return Proposal.id.in_(_matching_ids(runs)) if runs else false()  # only punctuation: nothing
+    if not runs:
+        return false()  # only punctuation: nothing
+    return (Proposal.id + 0 if common else Proposal.id).in_(_matching_ids(runs))
 
 
 # --- keeping the index current ------------------------------------------------------------------

@@ -367,3 +367,25 @@ def test_filtered_lists_count_at_most_the_cap_and_show_next(app, make_process, m
         assert not plain.capped and plain.total == 7 and plain.pages == 3
         last = queries.list_proposals(current, None, q="公園", per_page=3, page=3)
         assert len(last.items) == 1 and not last.has_next
+
+
+@pytest.mark.parametrize("sort", ["random", "most_supported", "newest"])
+def test_a_common_word_lists_the_same_matches_in_the_same_order(app, make_process, make_proposal, monkeypatch,
+                                                                 sort):
+    """With more matches than the list counts, the matches are kept while the list's order is walked:
+    the same proposals, in the same order, on the same pages, as when they are few."""
+    process = make_process()
+    for i in range(12):
+        make_proposal(process, title=f"{'公園' if i % 3 else '駅前'}の提案番号{i}")
+
+    def pages(cap: int) -> list[list[int]]:
+        monkeypatch.setattr(queries, "COUNT_CAP", cap)
+        with app.app_context():
+            current = db.session.get(Process, process.id)
+            return [[p.id for p in queries.list_proposals(current, None, q="公園", per_page=3, page=n,
+                                                          sort=sort, seed=7).items] for n in (1, 2, 3)]
+
+    few, many = pages(1000), pages(2)
+    assert many == few
+    assert sorted(i for page in many for i in page) == sorted(set(i for page in many for i in page))
+    assert sum(len(page) for page in many) == 8
