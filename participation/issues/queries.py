@@ -242,17 +242,19 @@ def geojson(bbox: tuple[float, float, float, float] | None, *, status: str | Non
     marker = 2147483647
     relative = url_for("issues.detail", issue_id=marker).replace(str(marker), "{}")
     external = url_for("issues.detail", issue_id=marker, _external=True).replace(str(marker), "{}")
+    # Rows unpacked as tuples (attribute access on each row cost more than the rest of the loop).
     features = [{
         "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
-        "properties": {"id": row.id, "title": row.title, "status": row.status,
-                       "status_group": STATUS_GROUP[row.status], "category_id": row.category_id,
-                       "category": categories.get(row.category_id), "department": departments.get(row.department_id),
-                       "area": areas.get(row.area_id) if row.area_id else None, "metoo_count": row.metoo_count,
-                       "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
-                       "closed_at": row.closed_at.isoformat() if row.closed_at else None,
-                       "url": relative.format(row.id), "permalink": external.format(row.id)},
-    } for row in rows[:GEOJSON_LIMIT]]
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"id": issue_id, "title": title, "status": status, "status_group": STATUS_GROUP[status],
+                       "category_id": category_id, "category": categories.get(category_id),
+                       "department": departments.get(department_id),
+                       "area": areas.get(area_id) if area_id else None, "metoo_count": metoo_count,
+                       "created_at": created_at.isoformat(), "updated_at": updated_at.isoformat(),
+                       "closed_at": closed_at.isoformat() if closed_at else None,
+                       "url": relative.format(issue_id), "permalink": external.format(issue_id)},
+    } for (issue_id, title, status, lat, lon, category_id, department_id, area_id, metoo_count, created_at,
+           updated_at, closed_at) in rows[:GEOJSON_LIMIT]]
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > GEOJSON_LIMIT}
 
 
