@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..core import permissions, signals
 from ..core.errors import NotFound
@@ -37,7 +38,7 @@ def _like(text: str) -> str:
 def search_users(text: str = "", role: str = "", page: int = 1) -> tuple[list[User], bool]:
     """Users whose name or e-mail contains `text` (newest first), one page, and whether there is a
     next one (one row more is read instead of counting the table)."""
-    query = select(User).order_by(User.id.desc())
+    query = select(User).options(selectinload(User.roles)).order_by(User.id.desc())
     text = (text or "").strip()
     if text:
         pattern = _like(text.lower())

@@ -99,9 +99,11 @@ class User(UserMixin, Model):
     # (sign-out, password change, block, "sign out everywhere") ends every existing session.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
+    # Loaded on access, not with every user: an author or a commenter shown on a page needs no roles;
+    # the session's user comes with them (the user loader), lists of people ask with selectinload.
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user",
-        lazy="selectin",
+        lazy="select",
         cascade="all, delete-orphan",
         foreign_keys="RoleAssignment.user_id",
     )
