@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from . import audit, clock, passwords, permissions
+from . import audit, clock, passwords, permissions, signals
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
 from .models import Department, Role, RoleAssignment, User
 from .types import Actor
@@ -38,6 +38,7 @@ def register_user(email: str, display_name: str, password: str,
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    signals.send(signals.account_registered, user=user)
     return user
 
 

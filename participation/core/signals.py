@@ -109,6 +109,8 @@ admin_user_actions = _signals.signal("admin-user-actions")
 # --- events (receivers react) ------------------------------------------------------------------
 #: new notification rows were stored: (app, rows=list[Notification])
 notifications_created = _signals.signal("notifications-created")
+#: a new account was created (registration form, API or command): (app, user=...)
+account_registered = _signals.signal("account-registered")
 #: an official answer became public: (app, proposal=..., answer=...)
 proposal_answered = _signals.signal("proposal-answered")
 #: moderators hid or restored an item (counters of what the public sees follow): (app, target_type=..., item=...)

@@ -95,3 +95,14 @@ class Block(Model):
     hid_content: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BlockedAddress(Model):
+    """The e-mail address of a blocked account that was deleted, kept as a keyed digest (never the
+    address): an account registered again with it starts blocked, until a moderator lifts that."""
+
+    __tablename__ = "blocked_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

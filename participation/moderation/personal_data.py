@@ -1,5 +1,7 @@
 """What moderation holds about a person: export (their flags, blocks) and erase (their flags and the
-flags and cases about their account are deleted; cases about their posts stay, with no author)."""
+flags and cases about their account are deleted; cases about their posts stay, with no author). A
+blocked account that is deleted leaves a keyed digest of its address (`addresses.py`): registering
+again with it does not lift the block."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +10,7 @@ from sqlalchemy import delete, or_, select, update
 
 from ..core.models import User
 from ..extensions import db
+from . import addresses
 from .models import Block, Case, Flag
 
 
@@ -22,6 +25,8 @@ def export(app: Any, user: User) -> dict[str, list[dict]]:
 
 
 def erase(app: Any, user: User) -> None:
+    if user.is_blocked:
+        addresses.remember(user.email)
     about_account = (Flag.target_type == "users") & (Flag.target_id == user.id)
     db.session.execute(delete(Flag).where(or_(Flag.user_id == user.id, about_account)))
     db.session.execute(delete(Case).where(Case.target_type == "users", Case.target_id == user.id))
@@ -34,3 +39,4 @@ def init_app(app: Any) -> None:
 
     signals.personal_data_export.connect(export, sender=app, weak=False)
     signals.personal_data_erase.connect(erase, sender=app, weak=False)
+    signals.account_registered.connect(addresses.block_if_known, sender=app, weak=False)

@@ -14,7 +14,7 @@ from ..core.models import User
 from ..core.sanitize import clean_text
 from ..core.services import ensure_can_post, ensure_not_last_admin, lock_row, parse_id
 from ..extensions import db
-from . import permissions
+from . import addresses, permissions
 from .models import Block, Case, CaseState, Flag, Reason
 from .queries import targets as _targets
 
@@ -202,6 +202,7 @@ def unblock_user(moderator: User, user: User) -> None:
             restored += 1
     user.blocked_at = user.blocked_reason = None
     block.lifted_at = clock.now()
+    addresses.forget(user.email)  # lifted: a later account with this address starts free
     db.session.flush()
     audit.record(moderator, "user.unblock", user, after={"restored_items": restored})
 

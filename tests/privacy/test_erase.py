@@ -156,3 +156,33 @@ def test_who_may_erase_whom(app, make_user):
         with pytest.raises(Conflict):  # the last administrator cannot delete themselves
             privacy.erase_account(admin, admin, password="correct horse battery")
         assert db.session.get(User, admin.id) is not None
+
+
+def test_a_blocked_person_who_deletes_their_account_is_blocked_again_when_they_register(app, make_user):
+    """Deleting the account removed the block with it: the same address registered a free account."""
+    from participation.core import services as core_services
+    from participation.core.errors import ServiceError
+    from participation.moderation import services as moderation
+    from participation.moderation.models import BlockedAddress
+
+    moderator, admin = make_user("moderator"), make_user("admin")
+    troll, bystander = make_user(email="troll@example.jp"), make_user(email="calm@example.jp")
+    with app.test_request_context("/"):
+        moderation.block_user(db.session.get(User, moderator.id), db.session.get(User, troll.id),
+                              "何度も他の住民を名指しで中傷し、注意にも応じなかったため")
+        for person in (troll, bystander):
+            privacy.erase_account(db.session.get(User, admin.id), db.session.get(User, person.id), reason="本人の依頼")
+        # Only the blocked one leaves a digest, and never the address itself.
+        digests = db.session.scalars(select(BlockedAddress.digest)).all()
+        assert len(digests) == 1 and "troll" not in digests[0]
+        again = core_services.register_user(" Troll@Example.jp ", "別名", "a long new pass phrase 42")
+        assert again.is_blocked and "ブロック" in again.blocked_reason
+        with pytest.raises(ServiceError):
+            core_services.ensure_can_post(again)
+        calm = core_services.register_user("calm@example.jp", "穏やか", "a long new pass phrase 42")
+        assert not calm.is_blocked
+        # A moderator lifts it: the address is forgotten, a later account starts free.
+        moderation.unblock_user(db.session.get(User, moderator.id), again)
+        assert db.session.scalar(select(func.count()).select_from(BlockedAddress)) == 0
+        privacy.erase_account(db.session.get(User, admin.id), again, reason="本人の依頼")
+        assert not core_services.register_user("troll@example.jp", "三度目", "a long new pass phrase 42").is_blocked
