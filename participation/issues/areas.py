@@ -58,6 +58,10 @@ def responsible_department(category: Category, area: Area | None) -> int:
     return category.department_id
 
 
+#: areas in one upload (each is checked as a polygon and kept with its bounds)
+MAX_AREAS = 1_000
+
+
 def import_areas(feature_collection: dict) -> tuple[int, int]:
     """Create or update areas from GeoJSON features with properties code, name_ja, name_en.
     Returns (created, updated)."""
@@ -68,6 +72,8 @@ def import_areas(feature_collection: dict) -> tuple[int, int]:
     features = feature_collection.get("features") or []
     if not isinstance(features, list):
         raise InvalidInput(_l("Every feature needs a code and a Polygon or MultiPolygon geometry."))
+    if len(features) > MAX_AREAS:  # wards and districts, not every block: checked before any work
+        raise InvalidInput(_l("A file may hold at most %(n)s areas.", n=f"{MAX_AREAS:,}"))
     created = updated = 0
     for feature in features:
         feature = feature if isinstance(feature, dict) else {}
