@@ -133,14 +133,17 @@ def notification_settings():
 @allowed_when_blocked  # the account's own security and mail, nothing others see
 def unsubscribe(token: str):
     try:
-        user_id, topic = tokens.read("unsubscribe", token)
+        user_id, topic, stamp = tokens.read("unsubscribe", token)
     except (tokens.BadToken, ValueError, TypeError):
         return render_template("auth/link_invalid.html", message=accounts.LINK_INVALID), 400
     known = {*mail_notifications.TOPICS, mail_notifications.OFFICIAL_TOPIC, "all"}
     if not isinstance(user_id, int) or topic not in known:
         return render_template("auth/link_invalid.html", message=accounts.LINK_INVALID), 400
+    user = mail_notifications.subscriber(user_id, stamp)
+    if user is None:  # the account was deleted (its id may since belong to someone else)
+        return render_template("auth/link_invalid.html", message=accounts.LINK_INVALID), 400
     if request.method == "POST":
-        mail_notifications.unsubscribe(user_id, topic)
+        mail_notifications.unsubscribe(user, topic)
         return render_template("account/unsubscribed.html", done=True)
     return render_template("account/unsubscribed.html", done=False, topic=topic,
                            label=_topic_labels().get(topic))

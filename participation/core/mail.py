@@ -86,8 +86,15 @@ def render(name: str, lang: str, **context: Any) -> tuple[str, str, str]:
     return f"[{city}] {subject}", text, html
 
 
-def unsubscribe_url(user_id: int, topic: str) -> str:
-    return external_url("accounts.unsubscribe", token=tokens.make("unsubscribe", [user_id, topic]))
+def account_stamp(user: Any) -> str:
+    """When the account was created, to the microsecond: with its id it names one account for good (a
+    deleted account's id may be given again on SQLite; the stamp is not)."""
+    return user.created_at.strftime("%Y%m%d%H%M%S%f")
+
+
+def unsubscribe_url(user: Any, topic: str) -> str:
+    return external_url("accounts.unsubscribe",
+                        token=tokens.make("unsubscribe", [user.id, topic, account_stamp(user)]))
 
 
 def queue(recipient: str, name: str, *, user: Any = None, lang: str | None = None,
@@ -102,7 +109,7 @@ def queue(recipient: str, name: str, *, user: Any = None, lang: str | None = Non
     lang = lang or language_of(user)
     all_headers = dict(headers or {})
     if unsubscribe:  # non-essential mail: one-click unsubscribe without signing in (RFC 8058)
-        link = unsubscribe if unsubscribe.startswith("http") else unsubscribe_url(user.id, unsubscribe)
+        link = unsubscribe if unsubscribe.startswith("http") else unsubscribe_url(user, unsubscribe)
         context["unsubscribe_url"] = link
         all_headers["List-Unsubscribe"] = f"<{link}>"
         all_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -93,10 +93,15 @@ def set_preferences(user: User, choices: dict[str, str]) -> None:
     db.session.flush()
 
 
-def unsubscribe(user_id: int, topic: str) -> User | None:
+def subscriber(user_id: int, stamp: Any) -> User | None:
+    """The account an unsubscribe link was made for, or None (deleted, or its id reused since)."""
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or stamp != mail.account_stamp(user):
         return None
+    return user
+
+
+def unsubscribe(user: User, topic: str) -> User:
     allowed = topics_for(user)
     set_preferences(user, {t: Frequency.NEVER for t in (allowed if topic == "all" else [topic]) if t in allowed})
     return user

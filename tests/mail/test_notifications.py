@@ -188,3 +188,27 @@ def test_overdue_digest_lists_old_open_reports_at_seven(app, make_user, make_iss
     [digest] = outbox
     assert "ずっと放置された穴" in digest.body and "昨日の穴" not in digest.body
     assert "5日を過ぎても未対応" in digest.subject
+
+
+def test_an_unsubscribe_link_of_a_deleted_account_never_changes_another_account(app, client, make_user, make_issue,
+                                                                               outbox):
+    """On SQLite a deleted account's id is given to the next one: the link names the account, not the id."""
+    from participation.core import privacy
+
+    from ..conftest import PASSWORD
+
+    official = make_user("official", department="roads")
+    reporter = make_user(email="gone@example.jp")  # the newest account: its id comes back on SQLite
+    issue = make_issue(reporter)
+    outbox.clear()
+    change_status(app, official, issue)
+    url = outbox[0].extra_headers["List-Unsubscribe"].strip("<>").replace("http://localhost", "")
+    with app.test_request_context("/"):
+        person = db.session.get(User, reporter.id)
+        privacy.erase_account(person, person, password=PASSWORD)
+        db.session.commit()
+    newcomer = make_user(email="new@example.jp")
+    assert client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(NotificationPreference).where(
+            NotificationPreference.user_id == newcomer.id)) is None
