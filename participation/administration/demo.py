@@ -23,13 +23,13 @@ PAGES = {
                        "属性情報（年代・地域）は同意した場合だけ集め、統計にのみ使います。"
                        "\n\n## あなたの権利\n\n"
                        "アカウントのページから、自分の情報のダウンロードと退会ができます。"
-                       "利用停止中のアカウントが退会した場合だけ、同じアドレスでの再登録に利用停止を引き継ぐため、"
-                       "メールアドレスから計算した符号（アドレスそのものではありません）を保存します。",
+                       "利用停止になったアカウントについてだけ、同じアドレスでの登録にも利用停止を引き継ぐため、"
+                       "メールアドレスから計算した符号（アドレスそのものではありません）を退会後も保存します。",
                  "en": "## What we collect\n\nYour e-mail address, display name and what you post. Demographic data "
                        "(age group, area) only with your consent, for statistics only.\n\n## Your rights\n\n"
-                       "Download your data or delete your account from your account page. Only when a blocked "
-                       "account is deleted, a code computed from its e-mail address (not the address) is kept, so "
-                       "that the block carries over to a new account with the same address."}),
+                       "Download your data or delete your account from your account page. Only for a blocked "
+                       "account, a code computed from its e-mail address (not the address) is kept, also after "
+                       "it is deleted, so that the block carries over to a new account with the same address."}),
     "about": ({"ja": "このサイトについて", "en": "About this site"},
               {"ja": "みどり川市の市民参加プラットフォームです。提案、アンケート、まちの困りごとの通報、"
                      "説明会の申し込みができます。",

@@ -15,6 +15,7 @@ from .blocking import allowed_when_blocked
 from .errors import InvalidInput
 from .mail_models import JobFailure, MailStatus, OutgoingMail
 from .permissions import is_admin
+from .security import limit_password_guesses
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -84,8 +85,7 @@ def resend_confirmation():
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
 @allowed_when_blocked  # the account's own security and mail, nothing others see
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               key_func=lambda: _per_account())  # guesses of the current password, per account
+@limit_password_guesses
 def change_email():
     form = EmailChangeForm()
     if form.validate_on_submit():
@@ -190,9 +190,3 @@ def retry_job(failure_id: int):
         abort(404)
     flash(_("The job has been queued again."), "success")
     return redirect(url_for("accounts.admin_jobs"))
-
-
-def _per_account() -> str:
-    from .security import user_or_address
-
-    return user_or_address()

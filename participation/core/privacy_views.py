@@ -2,11 +2,11 @@
 profiles /users/<id>. Load -> check -> validate -> one service; the boundary commits."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from ..extensions import db, limiter
+from ..extensions import db
 from . import pages, permissions, privacy, privacy_export, signals
 from .actions import form_status, submit
 from .blocking import allowed_when_blocked
@@ -14,7 +14,7 @@ from .errors import NotFound
 from .models import User
 from .privacy_forms import AdminEraseForm, DeleteAccountForm, ExportForm, PrivacyForm
 from .privacy_models import ConsentKind
-from .security import user_or_address
+from .security import limit_password_guesses
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
 
@@ -107,15 +107,11 @@ def download(token: str):
         form_status()
 
 
-def _password_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/account/delete", methods=["GET", "POST"])
 @allowed_when_blocked  # a blocked or unconfirmed person may delete their account too
 @pages.open_before_acceptance
 @login_required
-@limiter.limit(_password_limit, methods=["POST"], key_func=user_or_address)  # password guesses, per account
+@limit_password_guesses
 def delete_account():
     user = current_user._get_current_object()
     form = DeleteAccountForm()
@@ -126,11 +122,7 @@ def delete_account():
             logout_user()
             return redirect(url_for("core.home"))
     return render_template("account/delete.html", form=form,
-                           last_admin=_is_last_admin(user)), form_status()
-
-
-def _is_last_admin(user: User) -> bool:
-    return privacy.is_last_admin(user)
+                           last_admin=privacy.is_last_admin(user)), form_status()
 
 
 @bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])
@@ -148,7 +140,7 @@ def admin_erase(user_id: int):
         if ok:
             return redirect(url_for("privacy.admin_erase_done"))
     return render_template("account/admin_erase.html", form=form, person=person,
-                           last_admin=_is_last_admin(person)), form_status()
+                           last_admin=privacy.is_last_admin(person)), form_status()
 
 
 @bp.get("/admin/users/erased")

@@ -81,6 +81,17 @@ def post_rate_limit() -> str:
     return site.get("POST_RATE_LIMIT")
 
 
+def limit_password_guesses(view):
+    """Forms that check the current password (sign-in's limit, LOGIN_RATE_LIMIT), counted per account
+    on POST: a stolen session cannot try passwords faster than a sign-in form."""
+    from flask import current_app
+
+    from ..extensions import limiter
+
+    return limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+                         key_func=user_or_address)(view)
+
+
 def user_or_address() -> str:
     """Rate-limit key: the signed-in account, or the client address."""
     from flask_limiter.util import get_remote_address

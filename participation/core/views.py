@@ -13,6 +13,7 @@ from .blocking import allowed_when_blocked
 from .errors import Conflict, ServiceError
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, attach_error
 from .i18n import apply_saved_language, current_language
+from .security import limit_password_guesses
 from .urls import safe_next
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -20,12 +21,6 @@ bp = Blueprint("core", __name__, template_folder="templates")
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _per_account() -> str:
-    from .security import user_or_address
-
-    return user_or_address()
 
 
 def _register_limit() -> str:
@@ -179,7 +174,7 @@ def set_language():
 @bp.post("/account/password")
 @allowed_when_blocked
 @login_required
-@limiter.limit(_login_limit, key_func=_per_account)  # guesses of the current password, per account
+@limit_password_guesses
 def change_password():
     form = ProfileForm(formdata=None, obj=current_user)
     form.language.data = current_user.language or ""

@@ -98,11 +98,14 @@ class Block(Model):
 
 
 class BlockedAddress(Model):
-    """The e-mail address of a blocked account that was deleted, kept as a keyed digest (never the
-    address): an account registered again with it starts blocked, until a moderator lifts that."""
+    """The e-mail address a blocked account had when it was blocked, kept as a keyed digest (never the
+    address): an account registered with it starts blocked, also after the blocked account changed its
+    address or was deleted, until a moderator lifts the block."""
 
     __tablename__ = "blocked_addresses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # the blocked account while it exists (lifting its block forgets its digests)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

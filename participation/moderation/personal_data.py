@@ -1,6 +1,6 @@
 """What moderation holds about a person: export (their flags, blocks) and erase (their flags and the
 flags and cases about their account are deleted; cases about their posts stay, with no author). A
-blocked account that is deleted leaves a keyed digest of its address (`addresses.py`): registering
+blocked account's address stays as a keyed digest linked to no one (`addresses.py`): registering
 again with it does not lift the block."""
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def export(app: Any, user: User) -> dict[str, list[dict]]:
 
 def erase(app: Any, user: User) -> None:
     if user.is_blocked:
-        addresses.remember(user.email)
+        addresses.remember(user)  # blocked before digests were kept: its address now
+    addresses.let_go(user)
     about_account = (Flag.target_type == "users") & (Flag.target_id == user.id)
     db.session.execute(delete(Flag).where(or_(Flag.user_id == user.id, about_account)))
     db.session.execute(delete(Case).where(Case.target_type == "users", Case.target_id == user.id))

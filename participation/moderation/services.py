@@ -164,6 +164,7 @@ def block_user(moderator: User, user: User, justification: str, *, hide_all: boo
         raise Conflict(_l("This user is already blocked."))
     ensure_not_last_admin(user)  # two admins blocking each other at once: one stays
     user.blocked_at, user.blocked_reason = clock.now(), justification
+    addresses.remember(user)  # a new account with this address starts blocked too
     user.rotate_session_token()  # signed out everywhere; signing in again shows the block
     block = Block(user_id=user.id, moderator_id=moderator.id, justification=justification, hid_content=hide_all)
     db.session.add(block)
@@ -202,7 +203,7 @@ def unblock_user(moderator: User, user: User) -> None:
             restored += 1
     user.blocked_at = user.blocked_reason = None
     block.lifted_at = clock.now()
-    addresses.forget(user.email)  # lifted: a later account with this address starts free
+    addresses.forget(user)  # lifted: a later account with its addresses starts free
     db.session.flush()
     audit.record(moderator, "user.unblock", user, after={"restored_items": restored})
 

@@ -186,3 +186,21 @@ def test_a_blocked_person_who_deletes_their_account_is_blocked_again_when_they_r
         assert db.session.scalar(select(func.count()).select_from(BlockedAddress)) == 0
         privacy.erase_account(db.session.get(User, admin.id), again, reason="本人の依頼")
         assert not core_services.register_user("troll@example.jp", "三度目", "a long new pass phrase 42").is_blocked
+
+
+def test_a_blocked_person_who_changes_their_address_cannot_register_again_with_the_old_one(app, make_user):
+    """A blocked account may change its own address: the address it was blocked with stays blocked."""
+    from participation.core import services as core_services
+    from participation.moderation import services as moderation
+
+    moderator, troll = make_user("moderator"), make_user(email="troll@example.jp")
+    with app.test_request_context("/"):
+        moderation.block_user(db.session.get(User, moderator.id), db.session.get(User, troll.id),
+                              "何度も他の住民を名指しで中傷し、注意にも応じなかったため")
+        db.session.get(User, troll.id).email = "elsewhere@example.jp"  # confirmed through the mailed link
+        db.session.flush()
+        again = core_services.register_user("troll@example.jp", "別名", "a long new pass phrase 42")
+        assert again.is_blocked
+        # Lifting the first account's block leaves the second account's own block to the moderators.
+        moderation.unblock_user(db.session.get(User, moderator.id), db.session.get(User, troll.id))
+        assert again.is_blocked
