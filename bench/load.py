@@ -18,6 +18,7 @@ import argparse
 import csv
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -219,8 +220,6 @@ def main() -> None:
     for label, figures in (("app after warm-up", memory_warm), ("app after the runs", memory_after),
                            ("baseline after its run", memory_base)):
         print(f"{label:<24}" + "   ".join(f"{rss:.0f} / {pss:.0f}" for rss, pss in figures))
-    import shutil
-
     shutil.rmtree(out, ignore_errors=True)
     cleanup(app, tmp)  # the instance folder of this run (a --database-url file lives elsewhere)
     if server is not None:

@@ -1,8 +1,6 @@
 """Capacity and the waiting list under concurrency: real threads, real commits, both databases."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 
@@ -12,33 +10,7 @@ from participation.extensions import db
 from participation.meetings import registrations
 from participation.meetings.models import Meeting, Registration
 
-
-def _run_all(app, jobs):
-    """Start every job at once (a barrier), each in its own thread, session and transaction."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait()
-                job()
-                db.session.commit()
-            except ServiceError as exc:
-                db.session.rollback()
-                errors.append(exc)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                db.session.rollback()
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
+from ..threads import run_at_once
 
 
 @pytest.mark.commits_from_threads
@@ -49,7 +21,7 @@ def test_fifty_residents_for_ten_places(app, make_user, make_meeting):
     def register(user_id):
         return lambda: registrations.register(db.session.get(User, user_id), db.session.get(Meeting, meeting.id))
 
-    errors = _run_all(app, [register(p.id) for p in people])
+    errors = run_at_once(app, [register(p.id) for p in people])
     assert errors == []
     with app.app_context():
         statuses = [r.status for r in db.session.scalars(select(Registration))]
@@ -67,7 +39,7 @@ def test_fifty_residents_for_ten_places(app, make_user, make_meeting):
             registrations.cancel(user, own)
         return job
 
-    assert _run_all(app, [cancel(registered[0]), cancel(registered[1])]) == []
+    assert run_at_once(app, [cancel(registered[0]), cancel(registered[1])]) == []
     with app.app_context():
         m = db.session.get(Meeting, meeting.id)
         assert (m.registered_count, m.waiting_count) == (10, 38)
@@ -85,7 +57,7 @@ def test_double_click_registers_once(app, make_user, make_meeting):
     def job():
         registrations.register(db.session.get(User, user.id), db.session.get(Meeting, meeting.id))
 
-    errors = _run_all(app, [job, job, job])
+    errors = run_at_once(app, [job, job, job])
     assert len(errors) == 2 and all(isinstance(e, ServiceError) for e in errors), errors
     with app.app_context():
         assert db.session.get(Meeting, meeting.id).registered_count == 1

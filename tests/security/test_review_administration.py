@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +13,8 @@ from participation.core.errors import Conflict, InvalidInput, ServiceError
 from participation.core.models import Role, RoleAssignment, User
 from participation.extensions import db
 from participation.issues import admin_services
+
+from ..threads import run_at_once
 
 
 def _get(user_id: int) -> User:
@@ -128,30 +129,6 @@ def test_utf16_geojson_preview_is_not_a_500(app, make_user, client, login, post_
 
 # --- the last administrator --------------------------------------------------------------------
 
-def _run_all(app, jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait()
-                job()
-                db.session.commit()
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                db.session.rollback()
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 @pytest.mark.commits_from_threads
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, make_user):
     a, b = make_user("admin"), make_user("admin")
@@ -163,7 +140,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, make_user):
             services.revoke_assignment(_get(actor_id), assignment)
         return job
 
-    errors = _run_all(app, [demote(a.id, b.id), demote(b.id, a.id)])
+    errors = run_at_once(app, [demote(a.id, b.id), demote(b.id, a.id)])
     with app.app_context():
         assert services.active_admin_count() == 1
         assert db.session.scalar(db.select(db.func.count(RoleAssignment.id))
@@ -180,7 +157,7 @@ def test_two_admins_blocking_each_other_at_once_leave_one_admin(app, make_user):
     def block(actor_id, target_id):
         return lambda: moderation.block_user(_get(actor_id), _get(target_id), "荒らし行為が続いているためです。")
 
-    errors = _run_all(app, [block(a.id, b.id), block(b.id, a.id)])
+    errors = run_at_once(app, [block(a.id, b.id), block(b.id, a.id)])
     with app.app_context():
         assert services.active_admin_count() == 1
     assert len(errors) == 1, errors
